@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds and publishes the `linux` image: kernel Image + busybox initramfs.
+#   public/images/linux/Image.gz            (decompressed: arch/riscv/boot/Image, load at 0x80200000)
+#   public/images/linux/initramfs.cpio.gz   (decompressed: the newc cpio archive)
+source "$(dirname "$0")/../lib.sh"
+
+bash "$IMAGES_DIR/linux/build-kernel.sh"
+bash "$IMAGES_DIR/linux/build-busybox.sh"
+bash "$IMAGES_DIR/linux/build-initramfs.sh"
+
+OUT="$WORK/out/linux"
+cat >"$OUT/versions.json" <<JSON
+{
+  "linux": "$(cat "$OUT/kernel.version")",
+  "linux-source-6.1": "$(pkg_version linux-source-6.1)",
+  "busybox": "$(cat "$OUT/busybox.version")",
+  "gcc": "riscv64-linux-gnu-gcc $(${LINUX_CROSS}gcc -dumpfullversion) (gcc-riscv64-linux-gnu $(pkg_version gcc-riscv64-linux-gnu), cpp-12-riscv64-linux-gnu $(pkg_version cpp-12-riscv64-linux-gnu))",
+  "binutils": "$(pkg_version binutils-riscv64-linux-gnu)",
+  "glibc": "$(pkg_version libc6-dev-riscv64-cross)"
+}
+JSON
+
+publish "$OUT/Image" linux Image
+publish "$OUT/initramfs.cpio" linux initramfs.cpio
+node "$IMAGES_DIR/make-index.mjs"

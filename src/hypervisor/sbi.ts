@@ -1,0 +1,169 @@
+/**
+ * The built-in SBI firmware: the hypervisor answers the S-mode kernel's ECALLs itself — the
+ * paravirtual interface of the lab (DESIGN.md §2). Implements SBI v1.0's BASE, TIME, IPI, RFENCE,
+ * HSM and SRST extensions plus the legacy console/timer calls Linux's early console uses.
+ */
+import type { Core } from './core/core.ts';
+
+export const SBI_SPEC_VERSION = (1 << 24) | 0; // v1.0
+/** Implementation ID: not in the SBI registry; picked so it doesn't collide with registered ones. */
+export const SBI_IMPL_ID = 0x766c; // "vl"
+export const SBI_IMPL_VERSION = 1;
+
+export const enum SbiError {
+  Success = 0,
+  Failed = -1,
+  NotSupported = -2,
+  InvalidParam = -3,
+  AlreadyAvailable = -6,
+}
+
+export const EXT = {
+  BASE: 0x10,
+  TIME: 0x54494d45,
+  IPI: 0x735049,
+  RFENCE: 0x52464e43,
+  HSM: 0x48534d,
+  SRST: 0x53525354,
+} as const;
+
+const LEGACY_SET_TIMER = 0x00;
+const LEGACY_PUTCHAR = 0x01;
+const LEGACY_GETCHAR = 0x02;
+const LEGACY_CLEAR_IPI = 0x03;
+const LEGACY_SEND_IPI = 0x04;
+const LEGACY_REMOTE_FENCE_I = 0x05;
+const LEGACY_REMOTE_SFENCE_VMA = 0x06;
+const LEGACY_REMOTE_SFENCE_VMA_ASID = 0x07;
+const LEGACY_SHUTDOWN = 0x08;
+
+export type ResetKind = 'shutdown' | 'cold-reboot' | 'warm-reboot';
+
+/** What the SBI needs from the rest of the machine. */
+export interface SbiPlatform {
+  consolePut(byte: number): void;
+  /** A byte of console input, or -1 when none is waiting. */
+  consoleGet(): number;
+  /** The guest asked to power off or reboot; `reason` is the SBI reset reason (0 none, 1 failure). */
+  systemReset(kind: ResetKind, reason: number): void;
+}
+
+const MIP_SSIP = 1n << 1n;
+
+export class Sbi {
+  /** Counts per extension, for the dashboard's "paravirtual calls" figure. */
+  readonly calls = new Map<number, number>();
+
+  constructor(private readonly core: Core, private readonly platform: SbiPlatform) {}
+
+  /** Set up the hart the way SBI firmware leaves it before entering the kernel in S-mode. */
+  prepareHart(): void {
+    const c = this.core;
+    c.set32('SBI_MODE', 1);
+    c.set32('SBI_TIMER', 1);
+    // Delegate every exception and S-level interrupt: nothing is left for M-mode to handle, since
+    // there is no M-mode software — ECALLs from S come to us instead.
+    c.set64('MEDELEG', 0xb1ffn);
+    c.set64('MIDELEG', 0x222n);
+    c.set32('MCOUNTEREN', 7); // cycle, time, instret readable from S and U
+    c.set32('PRIV', 1);
+    c.exports.stateChanged();
+  }
+
+  /** Handle the ECALL the core stopped on. Arguments in a0..a5, FID in a6, EID in a7. */
+  handle(): void {
+    const c = this.core;
+    const eid = Number(c.x(17) & 0xffffffffn);
+    const fid = Number(c.x(16) & 0xffffffffn);
+    this.calls.set(eid, (this.calls.get(eid) ?? 0) + 1);
+    if (eid <= LEGACY_SHUTDOWN) {
+      c.setX(10, BigInt(this.legacy(eid)));
+      return;
+    }
+    const [error, value] = this.call(eid, fid);
+    c.setX(10, BigInt(error));
+    c.setX(11, BigInt(value));
+  }
+
+  private arg(i: number): bigint { return this.core.x(10 + i); }
+
+  private setTimer(deadline: bigint): void {
+    this.core.set64('STIMECMP', deadline);
+    this.core.exports.interruptsChanged();
+  }
+
+  private legacy(eid: number): number {
+    switch (eid) {
+      case LEGACY_SET_TIMER: this.setTimer(this.arg(0)); return 0;
+      case LEGACY_PUTCHAR: this.platform.consolePut(Number(this.arg(0) & 0xffn)); return 0;
+      case LEGACY_GETCHAR: return this.platform.consoleGet();
+      case LEGACY_CLEAR_IPI: this.setSsip(false); return 0;
+      case LEGACY_SEND_IPI: this.setSsip(true); return 0;
+      case LEGACY_REMOTE_FENCE_I: return 0;
+      case LEGACY_REMOTE_SFENCE_VMA: case LEGACY_REMOTE_SFENCE_VMA_ASID: this.core.exports.flushTlb(); return 0;
+      case LEGACY_SHUTDOWN: this.platform.systemReset('shutdown', 0); return 0;
+    }
+    return SbiError.NotSupported;
+  }
+
+  private setSsip(on: boolean): void {
+    const c = this.core;
+    const sw = c.get64('MIP_SW');
+    c.set64('MIP_SW', on ? sw | MIP_SSIP : sw & ~MIP_SSIP);
+    c.exports.interruptsChanged();
+  }
+
+  private call(eid: number, fid: number): [number, number] {
+    switch (eid) {
+      case EXT.BASE:
+        switch (fid) {
+          case 0: return [0, SBI_SPEC_VERSION];
+          case 1: return [0, SBI_IMPL_ID];
+          case 2: return [0, SBI_IMPL_VERSION];
+          case 3: return [0, this.supports(Number(this.arg(0) & 0xffffffffn)) ? 1 : 0];
+          case 4: case 5: case 6: return [0, 0]; // mvendorid, marchid, mimpid
+        }
+        break;
+      case EXT.TIME:
+        if (fid === 0) { this.setTimer(this.arg(0)); return [0, 0]; }
+        break;
+      case EXT.IPI:
+        if (fid === 0) {
+          // One hart: the only target a mask can name is hart 0 (mask base 0 bit 0, or base -1 = all).
+          const mask = this.arg(0), base = this.arg(1);
+          if (base === 0xffffffffffffffffn || (base === 0n && (mask & 1n))) this.setSsip(true);
+          return [0, 0];
+        }
+        break;
+      case EXT.RFENCE:
+        if (fid <= 6) {
+          if (fid !== 0) this.core.exports.flushTlb();
+          return [0, 0];
+        }
+        break;
+      case EXT.HSM:
+        switch (fid) {
+          case 0: return [SbiError.AlreadyAvailable, 0]; // hart_start: hart 0 already runs
+          case 1: return [SbiError.Failed, 0]; // hart_stop of the only hart
+          case 2: return this.arg(0) === 0n ? [0, 0] : [SbiError.InvalidParam, 0]; // 0 = STARTED
+          case 3: return [SbiError.NotSupported, 0];
+        }
+        break;
+      case EXT.SRST:
+        if (fid === 0) {
+          const type = Number(this.arg(0) & 0xffffffffn);
+          const reason = Number(this.arg(1) & 0xffffffffn);
+          const kind: ResetKind | undefined = type === 0 ? 'shutdown' : type === 1 ? 'cold-reboot' : type === 2 ? 'warm-reboot' : undefined;
+          if (!kind) return [SbiError.InvalidParam, 0];
+          this.platform.systemReset(kind, reason);
+          return [0, 0];
+        }
+        break;
+    }
+    return [SbiError.NotSupported, 0];
+  }
+
+  private supports(eid: number): boolean {
+    return Object.values(EXT).includes(eid as never) || eid <= LEGACY_SHUTDOWN;
+  }
+}

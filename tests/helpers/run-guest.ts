@@ -1,0 +1,60 @@
+/** Runs a guest in-process until it exits or a wall-clock limit passes (tests and bench). */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeMachine, MiB } from '../../src/hypervisor/machine/board.ts';
+import { VirtualMachine, type BootImages, type VmExit } from '../../src/hypervisor/vm.ts';
+import { buildCore } from '../../scripts/build-asm.mjs';
+
+let cached: WebAssembly.Module | undefined;
+export function coreModule(): WebAssembly.Module {
+  if (!cached) cached = new WebAssembly.Module(readFileSync(buildCore()));
+  return cached;
+}
+
+export const repo = join(import.meta.dirname, '..', '..');
+
+export interface GuestRun {
+  exit: VmExit | 'timeout';
+  output: string;
+  instructions: number;
+  ms: number;
+  vm: VirtualMachine;
+}
+
+export interface RunOptions {
+  memMiB?: number;
+  timeoutMs?: number;
+  /** Called after every slice with the output so far; return true to stop early. */
+  until?: (output: string) => boolean;
+}
+
+export function bootGuest(images: BootImages, memMiB = 128): { vm: VirtualMachine; out: () => string } {
+  const chunks: string[] = [];
+  const dec = new TextDecoder();
+  const vm = new VirtualMachine(coreModule(), describeMachine({ ramBytes: memMiB * MiB, harts: 1 }), {
+    consoleOut: (b) => chunks.push(dec.decode(b, { stream: true })),
+    now: () => performance.now(),
+  });
+  vm.boot(images);
+  return { vm, out: () => chunks.join('') };
+}
+
+/** Run synchronously, sleeping through idle periods by busy-advancing (tests only). */
+export async function runGuest(images: BootImages, opts: RunOptions = {}): Promise<GuestRun> {
+  const { vm, out } = bootGuest(images, opts.memMiB);
+  const t0 = performance.now();
+  const limit = opts.timeoutMs ?? 10_000;
+  for (;;) {
+    const r = vm.runSlice(2_000_000);
+    if (r.kind === 'exit') return { exit: r.exit, output: out(), instructions: vm.instructions, ms: performance.now() - t0, vm };
+    if (opts.until?.(out())) return { exit: 'timeout', output: out(), instructions: vm.instructions, ms: performance.now() - t0, vm };
+    if (performance.now() - t0 > limit) return { exit: 'timeout', output: out(), instructions: vm.instructions, ms: performance.now() - t0, vm };
+    if (r.kind === 'idle' && r.sleepMs > 0) await new Promise((res) => setTimeout(res, Math.min(r.sleepMs, 50)));
+  }
+}
+
+export function exitStatus(exit: VmExit | 'timeout'): number {
+  if (exit === 'timeout') return 124;
+  if (exit.kind === 'fail') return exit.code;
+  return 0;
+}
