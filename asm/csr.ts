@@ -170,17 +170,49 @@ export function csrWrite(csr: u32, v: u64, retired: u64): void {
     default: {
       if (csr >= 0x3A0 && csr <= 0x3AF) {
         if (csr & 1) break;
-        if (csr - 0x3A0 < PMP_ENTRIES / 4) store<u64>(stateAddr(O_PMPCFG) + ((<usize>(csr - 0x3A0)) << 3), v & 0x9F9F_9F9F_9F9F_9F9F);
+        if (csr - 0x3A0 < PMP_ENTRIES / 4) writePmpcfg(csr - 0x3A0, v);
         return;
       }
       if (csr >= 0x3B0 && csr <= 0x3EF) {
-        if (csr - 0x3B0 < PMP_ENTRIES) store<u64>(stateAddr(O_PMPADDR) + ((<usize>(csr - 0x3B0)) << 3), v & 0x003F_FFFF_FFFF_FFFF);
+        const i = csr - 0x3B0;
+        if (i < PMP_ENTRIES && !pmpaddrLocked(i)) store<u64>(stateAddr(O_PMPADDR) + ((<usize>i) << 3), v & 0x003F_FFFF_FFFF_FFFF);
         return;
       }
       if ((csr >= 0xB03 && csr <= 0xB1F) || (csr >= 0x323 && csr <= 0x33F)) return;
     }
   }
   csrMissing = true;
+}
+
+// ---- PMP (registers only: accesses are not checked against them) ----------------------------
+const PMP_L: u32 = 0x80;
+const PMP_A_TOR: u32 = 0x08;
+
+@inline function pmpcfgByte(entry: u32): u32 {
+  return <u32>load<u8>(stateAddr(O_PMPCFG) + (<usize>(entry >> 3) << 4) + <usize>(entry & 7));
+}
+
+/** A locked entry (L=1) ignores writes to its cfg byte until reset (privileged spec §3.7.1). */
+function writePmpcfg(slot: u32, v: u64): void {
+  const addr = stateAddr(O_PMPCFG) + (<usize>slot << 3);
+  const old = load<u64>(addr);
+  let out: u64 = 0;
+  for (let j: u64 = 0; j < 64; j += 8) {
+    const ob = (old >> j) & 0xFF;
+    const nb = (v >> j) & 0x9F;
+    out |= ((<u32>ob & PMP_L) ? ob : nb) << j;
+  }
+  store<u64>(addr, out);
+}
+
+/** pmpaddr i is locked by its own L, or by entry i+1 being a locked TOR range that uses it. */
+function pmpaddrLocked(i: u32): bool {
+  if (pmpcfgByte(i) & PMP_L) return true;
+  if (i + 1 < PMP_ENTRIES) {
+    const next = pmpcfgByte(i + 1);
+    if ((next & PMP_L) && (next & 0x18) == PMP_A_TOR) return true;
+  }
+  return false;
 }
 
 @inline export function dirtyFs(): void { set64(O_MSTATUS, get64(O_MSTATUS) | MS_FS_DIRTY); }

@@ -27,7 +27,10 @@ count=0
 for src in *.S; do
   [ "$src" = runtime.S ] && continue
   name=${src%.S}
-  "$CC" "${FLAGS[@]}" -o "$tmp/$name.elf" "$src" "$tmp/runtime.o"
+  # assemble to a named object first: keeps the ELF reproducible (no
+  # random temporary file names in its symbol table)
+  "$CC" "${FLAGS[@]}" -c "$src" -o "$tmp/$name.o"
+  "$CC" "${FLAGS[@]}" -o "$tmp/$name.elf" "$tmp/$name.o" "$tmp/runtime.o"
   mv "$tmp/$name.elf" "bin/$name.elf"
   count=$((count + 1))
 done

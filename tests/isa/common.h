@@ -12,6 +12,11 @@
  *   sp       a valid stack in RAM (identity / bare addresses).
  * Everything else is free for the test.
  *
+ * Macro styles: the CPP macros (TEST_CASE, GOTO_S, ...) take a sequence of
+ * instructions separated by `;`.  The assembler macros (.macro TEST_TRAP,
+ * RUN_S, ...) take ONE instruction as their last argument: a `;` there
+ * ends the macro call, and whatever follows runs outside the macro.
+ *
  * This file is run through the C preprocessor: use C comments only.
  */
 #ifndef VIRTLAB_ISA_COMMON_H
@@ -262,40 +267,7 @@ test_main:
         code;                                   \
         CHECK_EQ_SYM reg, sym
 
-/* Floating point: compare raw bits of an f register (double view) and the
- * accrued fflags (which are cleared before `code`). */
-#define TEST_FP_D(n, freg, bits, flags, code...) \
-        li gp, n;                               \
-        csrwi fflags, 0;                        \
-        code;                                   \
-        fmv.x.d t5, freg;                       \
-        CHECK_EQ t5, bits;                      \
-        csrr t5, fflags;                        \
-        CHECK_EQ t5, flags
-
-/* Single precision: compare the full 64-bit register, so NaN-boxing of the
- * result (upper 32 bits all ones) is checked as well. */
-#define TEST_FP_S(n, freg, bits, flags, code...) \
-        li gp, n;                               \
-        csrwi fflags, 0;                        \
-        code;                                   \
-        fmv.x.d t5, freg;                       \
-        CHECK_EQ t5, (0xffffffff00000000 | (bits)); \
-        csrr t5, fflags;                        \
-        CHECK_EQ t5, flags
-
-/* Integer result of an FP instruction plus the fflags it raised. */
-#define TEST_FP_X(n, reg, expected, flags, code...) \
-        li gp, n;                               \
-        csrwi fflags, 0;                        \
-        code;                                   \
-        CHECK_EQ reg, expected;                 \
-        csrr t5, fflags;                        \
-        CHECK_EQ t5, flags
-
-/* Load an f register with raw bits (clobbers t6). */
-#define LI_D(freg, bits)  li t6, bits; fmv.d.x freg, t6
-#define LI_S(freg, bits)  li t6, bits; fmv.w.x freg, t6
+/* (Floating-point check macros live in fp.h.) */
 
 /* ------------------------------------------------------- trap framework
  *
@@ -504,6 +476,22 @@ test_main:
         bltu t6, t5, .Lwm\@
         j fail_case
 .Lwm_ok\@:
+.endm
+
+/* Wait until the CSR / register-producing instruction pair `read` gives a
+ * value different from `reg`: spins up to 50 million times, then fails.
+ * Usage: WAIT_CHANGE s2, rdtime a0   (a0 = new value, must differ from s2)
+ * Clobbers t6. */
+.macro WAIT_CHANGE old, read:vararg
+        li t6, 50000000
+.Lwc\@: \read
+        addi t6, t6, -1
+        beqz t6, .Lwc_fail\@
+        beq a0, \old, .Lwc\@
+        j .Lwc_done\@
+.Lwc_fail\@:
+        j fail_case
+.Lwc_done\@:
 .endm
 
 /* Silence all interrupt sources the tests use (M-mode; clobbers t5, t6). */

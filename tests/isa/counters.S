@@ -29,10 +29,9 @@ TEST_BEGIN
         rdinstret a1
         bleu a1, a0, fail_near
         li gp, 3
-        rdtime a0
-        SPIN 10000
-        rdtime a1
-        bleu a1, a0, fail_near
+        rdtime s2
+        WAIT_CHANGE s2, rdtime a0
+        bleu a0, s2, fail_near
         /* 4: the M-mode names read the same counters */
         li gp, 4
         rdinstret a0
@@ -94,8 +93,8 @@ TEST_BEGIN
         EXPECT_TRAP 2f
         GOTO_S(1f)
 1:      rdtime s2
-        SPIN 10000
-        rdtime s3
+        WAIT_CHANGE s2, rdtime a0
+        mv s3, a0
         ecall
 2:      bleu s3, s2, fail_near
 

@@ -4,17 +4,15 @@
  * installed, the same ELF runs there too and both must agree (DESIGN.md §9).
  */
 import { describe, it, expect } from 'vitest';
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runGuest, exitStatus, repo } from '../helpers/run-guest.ts';
 
-const binDir = join(repo, 'tests', 'isa', 'bin');
-interface Entry { name: string; file: string; expect: 'pass' | { exitCode: number } }
-const manifestPath = join(repo, 'tests', 'isa', 'manifest.json');
-const entries: Entry[] = existsSync(manifestPath)
-  ? (JSON.parse(readFileSync(manifestPath, 'utf8')).tests as Entry[])
-  : readdirSync(binDir).filter((f) => f.endsWith('.elf')).map((f) => ({ name: f.replace(/\.elf$/, ''), file: f, expect: 'pass' as const }));
+/** tests/isa/manifest.json: file is relative to tests/isa; `uart` is text a failing run prints. */
+interface Entry { name: string; file: string; expect: 'pass' | { exitCode: number }; uart?: string }
+const isaDir = join(repo, 'tests', 'isa');
+const entries: Entry[] = JSON.parse(readFileSync(join(isaDir, 'manifest.json'), 'utf8'));
 
 const expected = (e: Entry) => (e.expect === 'pass' ? 0 : e.expect.exitCode);
 const qemu = spawnSync('qemu-system-riscv64', ['--version']).status === 0;
@@ -22,9 +20,10 @@ const qemu = spawnSync('qemu-system-riscv64', ['--version']).status === 0;
 describe('ISA programs on virtlab', () => {
   for (const e of entries) {
     it(`${e.name} exits with ${expected(e)}`, async () => {
-      const kernel = new Uint8Array(readFileSync(join(binDir, e.file.replace(/^bin\//, ''))));
+      const kernel = new Uint8Array(readFileSync(join(isaDir, e.file)));
       const r = await runGuest({ bios: { kind: 'none' }, kernel }, { timeoutMs: 20_000 });
       expect(exitStatus(r.exit), `output:\n${r.output}`).toBe(expected(e));
+      if (e.uart) expect(r.output).toContain(e.uart);
     });
   }
 });
@@ -32,7 +31,7 @@ describe('ISA programs on virtlab', () => {
 describe.skipIf(!qemu)('ISA programs on QEMU agree (differential)', () => {
   for (const e of entries) {
     it(`${e.name} on qemu-system-riscv64`, () => {
-      const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-bios', 'none', '-nographic', '-m', '128M', '-kernel', join(binDir, e.file.replace(/^bin\//, ''))], { timeout: 20_000, encoding: 'utf8' });
+      const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-bios', 'none', '-nographic', '-m', '128M', '-kernel', join(isaDir, e.file)], { timeout: 20_000, encoding: 'utf8' });
       expect(r.status, r.stdout).toBe(expected(e));
     });
   }

@@ -38,12 +38,12 @@ TEST_BEGIN
         li a0, MSTATUS_TVM
         csrc mstatus, a0
 
-        /* TW = 1: WFI in S traps.  A timer interrupt 10 ms ahead is
+        /* TW = 1: WFI in S traps.  A timer interrupt 0.5 s ahead is
          * enabled so that a WFI that wrongly does not trap ends with a
          * (failing) interrupt trap instead of hanging. */
         li a0, MIP_MTIP
         csrw mie, a0
-        call timer_in_10ms
+        call timer_later
         li a0, MSTATUS_TW
         csrs mstatus, a0
         TEST_TRAP_S 10, CAUSE_ILLEGAL_INSN, INSN_WFI, wfi
@@ -55,7 +55,7 @@ TEST_BEGIN
         li a0, MSTATUS_TW
         csrc mstatus, a0
         /* TW = 0: WFI in U-mode traps (S-mode exists) */
-        call timer_in_10ms
+        call timer_later
         TEST_TRAP_U 12, CAUSE_ILLEGAL_INSN, INSN_WFI, wfi
         IRQ_QUIET
 
@@ -110,10 +110,10 @@ TEST_BEGIN
 
         TEST_PASS
 
-timer_in_10ms:
+timer_later:                            /* mtimecmp := mtime + 0.5 s */
         li t0, CLINT_MTIME
         ld t1, 0(t0)
-        li t2, 100000
+        li t2, 5000000
         add t1, t1, t2
         li t0, CLINT_MTIMECMP
         sd t1, 0(t0)

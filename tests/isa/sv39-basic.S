@@ -47,9 +47,9 @@ TEST_BEGIN
         csrw satp, s11
         sfence.vma
 
-        /* 3: M-mode is not translated: VA_DATA means physical 0x40000000
-         * (not read here: it is PCIe space on QEMU), and M code keeps
-         * running with satp set. The S-mode part: */
+        /* 3: S-mode loads through the table; a store through one alias
+         * is visible through the other.  (M-mode itself keeps running on
+         * physical addresses with satp set.) */
         li gp, 3
         EXPECT_TRAP 2f
         GOTO_S(1f)
