@@ -7,6 +7,7 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node' } },
       { test: { name: 'isa', include: ['tests/isa/**/*.test.ts'], environment: 'node' } },
+      { test: { name: 'boot', include: ['tests/boot/**/*.test.ts'], environment: 'node', testTimeout: 120_000 } },
     ],
   },
 });

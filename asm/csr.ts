@@ -215,6 +215,14 @@ function pmpaddrLocked(i: u32): bool {
   return false;
 }
 
+/** The value CSRRS/CSRRC modify. For mip it holds the software-written SEIP bit, not the PLIC's
+ *  line: otherwise clearing STIP while a device interrupt is pending would latch SEIP forever
+ *  (privileged spec §3.1.9: "only the software-writable SEIP bit" takes part). */
+export function csrRmwBase(csr: u32, old: u64): u64 {
+  if (csr != 0x344) return old;
+  return (old & ~MIP_SEIP) | (get64(O_MIP_SW) & MIP_SEIP);
+}
+
 @inline export function dirtyFs(): void { set64(O_MSTATUS, get64(O_MSTATUS) | MS_FS_DIRTY); }
 
 function writeTvec(off: usize, v: u64): void {

@@ -5,7 +5,9 @@
 #   npm run images        or   bash images/build-all.sh
 source "$(dirname "$0")/lib.sh"
 
+export VIRTLAB_IMAGES_SKIP_INDEX=1
 bash "$IMAGES_DIR/linux/build.sh"
 bash "$IMAGES_DIR/baremetal/build.sh" counter memtouch
-node "$IMAGES_DIR/make-index.mjs"
+unset VIRTLAB_IMAGES_SKIP_INDEX
+update_index
 log "done: $(cd "$PUBLIC" && find . -name '*.gz' -printf '%p %s bytes, ' | sed 's/, $//')"

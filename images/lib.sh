@@ -5,8 +5,9 @@ set -euo pipefail
 
 IMAGES_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_DIR="$(cd "$IMAGES_DIR/.." && pwd)"
-WORK="$IMAGES_DIR/work"
-PUBLIC="$REPO_DIR/public/images"
+# Overridable to check reproducibility: build twice in different places and compare.
+WORK="${VIRTLAB_IMAGES_WORK:-$IMAGES_DIR/work}"
+PUBLIC="${VIRTLAB_IMAGES_PUBLIC:-$REPO_DIR/public/images}"
 JOBS="${JOBS:-$(nproc)}"
 export LC_ALL=C TZ=UTC
 umask 022
@@ -35,5 +36,10 @@ publish() {
   tmp="$(mktemp "$dir/.tmp.XXXXXX")"
   gzip -9 -n -c "$src" >"$tmp"
   if [ -f "$out" ] && cmp -s "$tmp" "$out"; then rm -f "$tmp"; else mv "$tmp" "$out"; chmod 644 "$out"; fi
-  log "published $out ($(stat -c %s "$src") -> $(stat -c %s "$out") bytes)"
+  log "published ${out#"$REPO_DIR/"} ($(stat -c %s "$src") -> $(stat -c %s "$out") bytes)"
+}
+
+# Rewrites public/images/index.json unless build-all.sh will do it once at the end.
+update_index() {
+  [ -n "${VIRTLAB_IMAGES_SKIP_INDEX:-}" ] || VIRTLAB_IMAGES_PUBLIC="$PUBLIC" node "$IMAGES_DIR/make-index.mjs"
 }

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 const imagesDir = dirname(fileURLToPath(import.meta.url));
-const publicDir = join(imagesDir, '..', 'public', 'images');
+const publicDir = process.env.VIRTLAB_IMAGES_PUBLIC || join(imagesDir, '..', 'public', 'images');
+const workDir = process.env.VIRTLAB_IMAGES_WORK || join(imagesDir, 'work');
 const indexPath = join(publicDir, 'index.json');
 const meta = JSON.parse(readFileSync(join(imagesDir, 'images.json'), 'utf8'));
 const previous = existsSync(indexPath) ? JSON.parse(readFileSync(indexPath, 'utf8')) : { images: [] };
@@ -36,7 +37,7 @@ for (const m of meta.images) {
     };
   }
   if (!complete) continue;
-  const versionsPath = join(imagesDir, 'work', 'out', m.name, 'versions.json');
+  const versionsPath = join(workDir, 'out', m.name, 'versions.json');
   const versions = existsSync(versionsPath)
     ? JSON.parse(readFileSync(versionsPath, 'utf8'))
     : previous.images.find((p) => p.name === m.name)?.versions;

@@ -6,7 +6,7 @@ import {
   get32, get64, O_PRIV, O_MSTATUS, O_MIP, O_MIE, O_SBI_MODE, JUNK_REG, PRV_U, PRV_S, PRV_M,
   MS_TVM, MS_TW, MS_TSR, EXC_ILLEGAL, EXC_BREAKPOINT, EXC_ECALL_U,
 } from '../state';
-import { csrRead, csrWrite, csrMissing } from '../csr';
+import { csrRead, csrWrite, csrMissing, csrRmwBase } from '../csr';
 import { exception, mret, sret } from '../trap';
 import { fetchVa, fetchHost, forceRefetch } from '../cpu';
 import { tlbFlushAll, tlbFlushPage } from '../mmu';
@@ -39,7 +39,8 @@ export function csrOp(s: usize, pc: u64, op: u32, retired: u64): u64 {
   const old = csrRead(csr, retired);
   if (csrMissing) return illegal(pc);
   if (writes) {
-    const v = kind == 0 ? src : kind == 1 ? old | src : old & ~src;
+    const base = csrRmwBase(csr, old);
+    const v = kind == 0 ? src : kind == 1 ? base | src : base & ~src;
     csrWrite(csr, v, retired);
     if (csrMissing) return illegal(pc);
   }

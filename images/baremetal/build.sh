@@ -32,4 +32,4 @@ for name in "${names[@]}"; do
 JSON
   publish "$out/$name.elf" "$name" "$name.elf"
 done
-node "$IMAGES_DIR/make-index.mjs"
+update_index

@@ -22,4 +22,4 @@ JSON
 
 publish "$OUT/Image" linux Image
 publish "$OUT/initramfs.cpio" linux initramfs.cpio
-node "$IMAGES_DIR/make-index.mjs"
+update_index

@@ -58,3 +58,50 @@ export function exitStatus(exit: VmExit | 'timeout'): number {
   if (exit.kind === 'fail') return exit.code;
   return 0;
 }
+
+/** An interactive guest for tests: type at its console and wait for what it prints. */
+export class GuestSession {
+  private readonly boot: { vm: VirtualMachine; out: () => string };
+  private seen = 0;
+  exit: VmExit | undefined;
+
+  constructor(images: BootImages, memMiB = 128) {
+    this.boot = bootGuest(images, memMiB);
+  }
+
+  get vm(): VirtualMachine { return this.boot.vm; }
+  get output(): string { return this.boot.out(); }
+
+  send(text: string): void { this.vm.consoleInput(new TextEncoder().encode(text)); }
+
+  /** Run until `text` appears after what earlier waits consumed; returns the output up to it. */
+  async waitFor(text: string, timeoutMs = 30_000): Promise<string> {
+    const t0 = performance.now();
+    for (;;) {
+      const out = this.output;
+      const at = out.indexOf(text, this.seen);
+      if (at >= 0) {
+        const chunk = out.slice(this.seen, at + text.length);
+        this.seen = at + text.length;
+        return chunk;
+      }
+      if (this.exit) throw new Error(`guest exited (${JSON.stringify(this.exit)}) before printing ${JSON.stringify(text)}; output:\n${out.slice(-2000)}`);
+      if (performance.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${JSON.stringify(text)}; output:\n${out.slice(-2000)}`);
+      const r = this.vm.runSlice(2_000_000);
+      if (r.kind === 'exit') this.exit = r.exit;
+      else if (r.kind === 'idle' && r.sleepMs > 0) await new Promise((res) => setTimeout(res, Math.min(r.sleepMs, 20)));
+    }
+  }
+
+  /** Run until the guest exits. */
+  async waitExit(timeoutMs = 30_000): Promise<VmExit> {
+    const t0 = performance.now();
+    while (!this.exit) {
+      if (performance.now() - t0 > timeoutMs) throw new Error(`guest did not exit; output:\n${this.output.slice(-2000)}`);
+      const r = this.vm.runSlice(2_000_000);
+      if (r.kind === 'exit') this.exit = r.exit;
+      else if (r.kind === 'idle' && r.sleepMs > 0) await new Promise((res) => setTimeout(res, Math.min(r.sleepMs, 20)));
+    }
+    return this.exit;
+  }
+}

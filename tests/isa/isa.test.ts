@@ -10,7 +10,14 @@ import { spawnSync } from 'node:child_process';
 import { runGuest, exitStatus, repo } from '../helpers/run-guest.ts';
 
 /** tests/isa/manifest.json: file is relative to tests/isa; `uart` is text a failing run prints. */
-interface Entry { name: string; file: string; expect: 'pass' | { exitCode: number }; uart?: string }
+interface Entry {
+  name: string;
+  file: string;
+  expect: 'pass' | { exitCode: number };
+  uart?: string;
+  /** Where QEMU 7.2 itself departs from the spec, what it returns instead (see qemuNote). */
+  qemuExpect?: { exitCode: number };
+}
 const isaDir = join(repo, 'tests', 'isa');
 const entries: Entry[] = JSON.parse(readFileSync(join(isaDir, 'manifest.json'), 'utf8'));
 
@@ -32,7 +39,7 @@ describe.skipIf(!qemu)('ISA programs on QEMU agree (differential)', () => {
   for (const e of entries) {
     it(`${e.name} on qemu-system-riscv64`, () => {
       const r = spawnSync('qemu-system-riscv64', ['-M', 'virt', '-bios', 'none', '-nographic', '-m', '128M', '-kernel', join(isaDir, e.file)], { timeout: 20_000, encoding: 'utf8' });
-      expect(r.status, r.stdout).toBe(expected(e));
+      expect(r.status, r.stdout).toBe(e.qemuExpect?.exitCode ?? expected(e));
     });
   }
 });
