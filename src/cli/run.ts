@@ -35,8 +35,15 @@ async function resolveImages(args: RunArgs): Promise<{ images: BootImages; memBy
   };
 }
 
+/** Exit status for a guest that panicked (reported through pvpanic). */
+export const EXIT_GUEST_PANIC = 1;
+
 function exitCode(exit: VmExit): number {
   if (exit.kind === 'fail') return exit.code === 0 ? 1 : exit.code;
+  if (exit.kind === 'crashed') {
+    process.stderr.write('\nvirtlab: the guest kernel panicked (reported through pvpanic)\n');
+    return EXIT_GUEST_PANIC;
+  }
   return 0;
 }
 

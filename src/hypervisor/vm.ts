@@ -12,6 +12,7 @@ import { Uart16550 } from './devices/uart16550.ts';
 import { Plic } from './devices/plic.ts';
 import { Finisher, type FinishEvent } from './devices/finisher.ts';
 import { GoldfishRtc } from './devices/goldfish-rtc.ts';
+import { PvPanic } from './devices/pvpanic.ts';
 import type { MmioDevice } from './devices/device.ts';
 import { Sbi, type ResetKind } from './sbi.ts';
 import { parseElf, isElf, ImageError } from './loader/elf.ts';
@@ -37,7 +38,9 @@ export type VmExit =
   | { kind: 'poweroff' }
   | { kind: 'pass' }
   | { kind: 'fail'; code: number }
-  | { kind: 'reboot' };
+  | { kind: 'reboot' }
+  /** The guest kernel reported a panic (pvpanic). */
+  | { kind: 'crashed' };
 
 export type SliceResult =
   | { kind: 'ran'; executed: number }
@@ -103,6 +106,8 @@ export class VirtualMachine {
     };
     const rtcRegion = machine.regions.find((r) => r.kind === 'rtc');
     if (rtcRegion) devices[rtcRegion.name] = new GoldfishRtc({ irq: this.plic.irqLine(rtcRegion.irq!) });
+    const panicRegion = machine.regions.find((r) => r.kind === 'pvpanic');
+    if (panicRegion) devices[panicRegion.name] = new PvPanic(() => { this.exit ??= { kind: 'crashed' }; });
     this.bus = new MmioBus(machine, devices);
     this.sbi = new Sbi(this.core, {
       consolePut: (b) => io.consoleOut(Uint8Array.of(b)),

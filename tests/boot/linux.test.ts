@@ -57,6 +57,17 @@ describe('linux image, built-in SBI firmware', () => {
   }, 120_000);
 });
 
+describe('linux image: a kernel panic', () => {
+  it('is reported through pvpanic and ends the run as crashed', async () => {
+    const { images, memMiB } = await linuxImages();
+    const g = new GuestSession(images, memMiB);
+    await g.waitFor(PROMPT, 60_000);
+    g.send('echo c > /proc/sysrq-trigger\n');
+    expect(await g.waitExit()).toEqual({ kind: 'crashed' });
+    expect(g.output).toContain('Kernel panic');
+  }, 120_000);
+});
+
 describe.skipIf(!existsSync(OPENSBI))('linux image under Debian OpenSBI (fw_jump.bin)', () => {
   it('prints the OpenSBI banner with our platform and ISA, then boots to the shell', async () => {
     const { images, memMiB } = await linuxImages({ kind: 'firmware', bytes: new Uint8Array(readFileSync(OPENSBI)) });

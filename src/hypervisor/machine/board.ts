@@ -15,6 +15,7 @@ export type DeviceKind =
   | 'plic'
   | 'uart'
   | 'virtio'
+  | 'pvpanic'
   | 'ram';
 
 export interface Region {
@@ -31,6 +32,9 @@ export interface Region {
 export const BOOTROM = { base: 0x0000_1000, size: 0x1000 } as const;
 export const FINISHER = { base: 0x0010_0000, size: 0x1000 } as const;
 export const RTC = { base: 0x0010_1000, size: 0x1000, irq: 11 } as const;
+/** QEMU's pvpanic-mmio device (not on QEMU's RISC-V virt board, which has a free page here): the
+ *  guest kernel reports a panic through it, so a crash is seen as a crash and not as silence. */
+export const PVPANIC = { base: 0x0010_2000, size: 0x1000 } as const;
 export const CLINT = { base: 0x0200_0000, size: 0x1_0000 } as const;
 export const PLIC = { base: 0x0c00_0000, size: 0x60_0000 } as const;
 export const UART0 = { base: 0x1000_0000, size: 0x100, irq: 10 } as const;
@@ -60,6 +64,8 @@ export interface MachineOptions {
   readonly virtio?: readonly VirtioKind[];
   /** Include the goldfish RTC (wall clock). */
   readonly rtc?: boolean;
+  /** Include the pvpanic device (guest kernel panics reported to the hypervisor). */
+  readonly pvpanic?: boolean;
 }
 
 export type VirtioKind = 'block' | 'net' | 'console' | 'entropy';
@@ -91,6 +97,7 @@ export function describeMachine(opts: MachineOptions): Machine {
     { kind: 'bootrom', name: 'bootrom', ...BOOTROM },
     { kind: 'finisher', name: 'test', ...FINISHER },
     ...(opts.rtc === false ? [] : [{ kind: 'rtc' as const, name: 'rtc', ...RTC }]),
+    ...(opts.pvpanic === false ? [] : [{ kind: 'pvpanic' as const, name: 'pvpanic', ...PVPANIC }]),
     { kind: 'clint', name: 'clint', ...CLINT },
     { kind: 'plic', name: 'plic', ...PLIC },
     { kind: 'uart', name: 'uart0', ...UART0 },

@@ -61,6 +61,7 @@ export interface DtbOptions {
 const NODE_NAME: Partial<Record<DeviceKind, string>> = {
   finisher: 'test',
   rtc: 'rtc',
+  pvpanic: 'pvpanic',
   clint: 'clint',
   plic: 'plic',
   uart: 'serial',
@@ -249,6 +250,10 @@ function writeSoc(w: FdtWriter, machine: Machine, harts: number[], ph: Phandles)
         w.propString('compatible', 'google,goldfish-rtc');
         w.propU32Array('reg', reg(region));
         w.propU32('interrupt-parent', ph.plic).propU32('interrupts', irqOf(region));
+        break;
+      case 'pvpanic':
+        w.propString('compatible', 'qemu,pvpanic-mmio');
+        w.propU32Array('reg', reg(region));
         break;
       case 'virtio':
         w.propString('compatible', 'virtio,mmio');

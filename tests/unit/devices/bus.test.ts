@@ -166,6 +166,7 @@ describe('MmioBus construction and routes', () => {
       ['bootrom', 'core', undefined],
       ['test', 'device', 'test'],
       ['rtc', 'device', 'rtc'],
+      ['pvpanic', 'none', undefined],
       ['clint', 'core', undefined],
       ['plic', 'device', 'plic'],
       ['uart0', 'device', 'uart0'],
