@@ -65,7 +65,11 @@ export class Sbi {
     // there is no M-mode software — ECALLs from S come to us instead.
     c.set64('MEDELEG', 0xb1ffn);
     c.set64('MIDELEG', 0x222n);
-    c.set32('MCOUNTEREN', 7); // cycle, time, instret readable from S and U
+    // cycle, time, instret readable from S, and from U as well: OpenSBI sets scounteren = 7 in
+    // mstatus_init and Linux relies on it (it never writes scounteren without the SBI PMU driver),
+    // so user programs reading the clock (busybox `time`, the vDSO) would otherwise get SIGILL.
+    c.set32('MCOUNTEREN', 7);
+    c.set32('SCOUNTEREN', 7);
     c.set32('PRIV', 1);
     c.exports.stateChanged();
   }

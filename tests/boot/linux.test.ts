@@ -37,6 +37,9 @@ describe('linux image, built-in SBI firmware', () => {
     const sum = (await sh(g, 'sha256sum /tmp/f')).split(/\s+/)[0];
     expect(sum).toBe(createHash('sha256').update(text).digest('hex'));
 
+    // User mode may read the clock (rdtime): busybox `time` works.
+    expect(await sh(g, "time sh -c 'i=0; while [ $i -lt 200 ]; do i=$((i+1)); done'")).toMatch(/real\s+0m\s*[\d.]+s/);
+
     // The timer works: `sleep 1` takes about one second of real time.
     const t0 = performance.now();
     await sh(g, 'sleep 1');
