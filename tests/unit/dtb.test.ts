@@ -320,7 +320,7 @@ describe.skipIf(!hasDtc)('generated DTB through dtc (needs dtc on PATH)', () => 
 /**
  * Properties allowed to differ from QEMU 7.2's tree, and why:
  * - phandle: numbering is arbitrary; references are compared by the path they point at.
- * - riscv,isa, mmu-type: we describe our CPU (rv64imafdc, Sv39), not QEMU's (h, zb*, sstc, Sv48).
+ * - riscv,isa, mmu-type: we describe our CPU (rv64imafdc, Sv48), not QEMU's (h, zb*, sstc).
  * - riscv,ndev: QEMU virt declares 96 sources, the board wires PLIC_SOURCES.
  * - rng-seed: random on each QEMU run.
  * - #address-cells on the hart interrupt controllers: ours only, see dtb.ts.

@@ -30,8 +30,9 @@ export const DTB_MAX_BYTES = 64 * 1024;
  * program Sstc's stimecmp if told it exists.
  */
 export const RISCV_ISA = 'rv64imafdc_zicsr_zifencei';
-/** The translation mode Linux should use; satp modes above it are not implemented. */
-export const MMU_TYPE = 'riscv,sv39';
+/** The widest translation mode the core implements (Sv39 and Sv48; Sv57 is not). Linux 6.1 probes
+ *  satp itself and picks Sv48, as on QEMU, which advertises the same. */
+export const MMU_TYPE = 'riscv,sv48';
 
 /** QEMU's names for the board; the root compatible selects no OpenSBI platform quirks. */
 const BOARD_COMPATIBLE = 'riscv-virtio';
