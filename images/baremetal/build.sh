@@ -21,8 +21,13 @@ for name in "${names[@]}"; do
   out="$WORK/out/$name"
   mkdir -p "$out"
   log "building $name"
-  "${ELF_CROSS}gcc" "${CFLAGS[@]}" "${LDFLAGS[@]}" -o "$out/$name.elf" \
-    "$BM/common/start.S" "$BM/common/board.c" "$BM/$name/main.c" -lgcc
+  # Separate compile steps: with one gcc call the objects get random temporary names, which
+  # end up as FILE symbols in the ELF and make it differ from build to build.
+  for src in common/start.S common/board.c "$name/main.c"; do
+    obj="$out/$(basename "${src%.*}").o"
+    "${ELF_CROSS}gcc" "${CFLAGS[@]}" -c -o "$obj" "$BM/$src"
+  done
+  (cd "$out" && "${ELF_CROSS}gcc" "${CFLAGS[@]}" "${LDFLAGS[@]}" -o "$name.elf" start.o board.o main.o -lgcc)
   "${ELF_CROSS}size" "$out/$name.elf" >&2
   cat >"$out/versions.json" <<JSON
 {

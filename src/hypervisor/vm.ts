@@ -134,7 +134,10 @@ export class VirtualMachine {
       this.place(start, images.initrd, 'initrd');
       kernelEnd = initrd.end;
     }
-    const dtb = buildDtb(this.machine, { bootargs: images.append, initrd });
+    // 32 bytes of entropy in /chosen/rng-seed: Linux (RANDOM_TRUST_BOOTLOADER) credits it and skips
+    // seeding work that otherwise costs ~18% of the boot in the interpreter.
+    const rngSeed = crypto.getRandomValues(new Uint8Array(32));
+    const dtb = buildDtb(this.machine, { bootargs: images.append, initrd, rngSeed });
     // Near the end of RAM, 2 MiB aligned, leaving firmware room to grow it in place (as QEMU).
     const dtbAddr = Math.floor((ramEnd - dtb.length - 64 * 1024) / (2 * MiB)) * (2 * MiB);
     if (dtbAddr < kernelEnd) throw new ImageError(`not enough RAM: the images need ${Math.ceil((kernelEnd - DRAM_BASE) / MiB)} MiB plus room for the device tree`);
