@@ -14,6 +14,10 @@ import { STATE } from './layout';
 
 /** The pc to continue at after slowFetch (an interrupt or a fetch fault may have moved it). */
 export let curPc: u64 = 0;
+/** The pc and bits of the instruction last decoded into the scratch slot (a page-straddler), so
+ *  an illegal-instruction trap can report all 32 bits in mtval. */
+export let straddlePc: u64 = <u64>-1;
+export let straddleBits: u32 = 0;
 
 /** Host page holding the code at `va`, or 0 after raising a fetch exception (curPc updated). */
 function fetchPage(va: u64, faultPc: u64): usize {
@@ -54,7 +58,9 @@ export function slowFetch(pc: u64): usize {
   if (!host2) return 0;
   setFetchPage(vpage, slots, host); // fetchPage for pc+2 may not disturb the current page
   const hi = <u32>load<u16>(host2);
-  decodeInto(SCRATCH, lo | (hi << 16), 4);
+  straddlePc = pc;
+  straddleBits = lo | (hi << 16);
+  decodeInto(SCRATCH, straddleBits, 4);
   return SCRATCH;
 }
 

@@ -10,8 +10,8 @@ import {
   O_RESERVATION, O_MTIMECMP, O_STIMECMP, O_MSTATUS, PRV_M, STATE_END,
 } from './state';
 import { Op } from './ops';
-import { recomputeMip, updateContexts, setTimeRate as setRate, tlbSet, KIND_STORE, forceRefetch } from './cpu';
-import { tlbFlushAll } from './mmu';
+import { recomputeMip, updateContexts, setTimeRate as setRate, tlbSet, KIND_STORE, KIND_LOAD, forceRefetch } from './cpu';
+import { tlbFlushAll, translate, xlateFailed, ramHost } from './mmu';
 import { flushDecodeCache, invalidateCodePage } from './dcache';
 import { markDirty } from './dirty';
 import { getFflags, setFflags } from './fpu/flags';
@@ -97,6 +97,21 @@ export function dirtySyncBegin(): void {
 }
 
 export function setTimeRate(r: u32): void { setRate(r); }
+
+let virtualOk: bool = false;
+/** A naturally aligned 64-bit load at `va` through the current data translation, for the host's
+ *  firmware (SBI calls that pass pointers). Faults are not raised in the guest: see loadVirtualOk. */
+export function loadVirtual64(va: u64): u64 {
+  virtualOk = false;
+  if (va & 7) return 0;
+  const pa = translate(va, KIND_LOAD);
+  if (xlateFailed) return 0;
+  const host = ramHost(pa);
+  if (!host) return 0;
+  virtualOk = true;
+  return load<u64>(host);
+}
+export function loadVirtualOk(): bool { return virtualOk; }
 export function fflags(): u32 { return getFflags(); }
 export function setFflagsValue(v: u32): void { setFflags(v); }
 

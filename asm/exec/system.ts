@@ -9,17 +9,17 @@ import {
 import { csrRead, csrWrite, csrMissing, csrRmwBase } from '../csr';
 import { exception, mret, sret } from '../trap';
 import { fetchVa, fetchHost, forceRefetch } from '../cpu';
+import { straddlePc, straddleBits } from '../fetch';
 import { tlbFlushAll, tlbFlushPage } from '../mmu';
 
-/** The instruction bits at pc, for mtval on illegal instruction. The instruction being executed
- *  is in the current fetch page unless it straddles a page end; then the low half is enough to
- *  say which instruction it was. */
+/** The instruction bits at pc, for mtval on illegal instruction: from the current fetch page, or,
+ *  for an instruction straddling a page end, as fetch.ts recorded them when it decoded it. */
 export function rawAt(pc: u64): u64 {
   const off = pc - fetchVa;
   if (off >= 0x1000 || fetchHost == 0) return 0;
   const lo = <u64>load<u16>(fetchHost + <usize>off);
   if ((lo & 3) != 3) return lo;
-  if (off >= 0xFFE) return lo;
+  if (off >= 0xFFE) return pc == straddlePc ? <u64>straddleBits : lo;
   return <u64>load<u32>(fetchHost + <usize>off);
 }
 

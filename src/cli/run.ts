@@ -61,10 +61,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const console = new StdioConsole((bytes) => vm.consoleInput(bytes));
   const io = { consoleOut: (b: Uint8Array) => console.write(b), now: () => performance.now() };
   const boot = () => { const v = new VirtualMachine(module, machine, io); v.boot(images); return v; };
-  vm = boot();
   const deadline = args.timeoutSec === undefined ? Infinity : performance.now() + args.timeoutSec * 1000;
   let budget = 1_000_000;
   try {
+    // Inside the try: an image that fails to load must still give the terminal back.
+    vm = boot();
     for (;;) {
       const t = performance.now();
       const r = vm.runSlice(budget);

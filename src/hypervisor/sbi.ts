@@ -49,6 +49,13 @@ export interface SbiPlatform {
 }
 
 const MIP_SSIP = 1n << 1n;
+const ALL_HARTS = 0xffffffffffffffffn;
+/** SRST reset reasons: 0 none, 1 system failure; 0xF0000000.. vendor; the rest is reserved. */
+const SRST_REASON_VENDOR = 0xf0000000;
+/** HSM suspend types: 0 default retentive, 0x80000000 default non-retentive, 0x10000000.. and
+ *  0x90000000.. platform-specific; the rest is reserved. */
+const SUSPEND_DEFAULT_RETENTIVE = 0;
+const SUSPEND_DEFAULT_NON_RETENTIVE = 0x80000000;
 
 export class Sbi {
   /** Counts per extension, for the dashboard's "paravirtual calls" figure. */
@@ -101,8 +108,20 @@ export class Sbi {
       case LEGACY_SET_TIMER: this.setTimer(this.arg(0)); return 0;
       case LEGACY_PUTCHAR: this.platform.consolePut(Number(this.arg(0) & 0xffn)); return 0;
       case LEGACY_GETCHAR: return this.platform.consoleGet();
-      case LEGACY_CLEAR_IPI: this.setSsip(false); return 0;
-      case LEGACY_SEND_IPI: this.setSsip(true); return 0;
+      case LEGACY_CLEAR_IPI: {
+        // "An implementation specific positive value if an IPI had been pending."
+        const was = (this.core.get64('MIP_SW') & MIP_SSIP) !== 0n;
+        this.setSsip(false);
+        return was ? 1 : 0;
+      }
+      case LEGACY_SEND_IPI: {
+        // a0 is the S-mode virtual address of a hart bit mask (0 = all harts).
+        const at = this.arg(0);
+        const mask = at === 0n ? 1n : this.core.loadVirtual64(at);
+        if (mask === undefined) return SbiError.InvalidParam;
+        if (mask & 1n) this.setSsip(true);
+        return 0;
+      }
       case LEGACY_REMOTE_FENCE_I: return 0;
       case LEGACY_REMOTE_SFENCE_VMA: case LEGACY_REMOTE_SFENCE_VMA_ASID: this.core.exports.flushTlb(); return 0;
       case LEGACY_SHUTDOWN: this.platform.systemReset('shutdown', 0); return 0;
@@ -133,24 +152,32 @@ export class Sbi {
         break;
       case EXT.IPI:
         if (fid === 0) {
-          // One hart: the only target a mask can name is hart 0 (mask base 0 bit 0, or base -1 = all).
-          const mask = this.arg(0), base = this.arg(1);
-          if (base === 0xffffffffffffffffn || (base === 0n && (mask & 1n))) this.setSsip(true);
+          const targets = this.targetHarts(this.arg(0), this.arg(1));
+          if (!targets) return [SbiError.InvalidParam, 0];
+          if (targets.includes(0)) this.setSsip(true);
           return [0, 0];
         }
         break;
       case EXT.RFENCE:
-        if (fid <= 6) {
+        if (fid <= 2) {
+          if (!this.targetHarts(this.arg(0), this.arg(1))) return [SbiError.InvalidParam, 0];
           if (fid !== 0) this.core.exports.flushTlb();
           return [0, 0];
         }
+        // FIDs 3..6 are the HFENCE calls, only for harts with the H extension (ours has none).
+        if (fid <= 6) return [SbiError.NotSupported, 0];
         break;
       case EXT.HSM:
         switch (fid) {
-          case 0: return [SbiError.AlreadyAvailable, 0]; // hart_start: hart 0 already runs
+          // hart_start: hart 0 already runs; any other id names no hart of this board.
+          case 0: return this.arg(0) === 0n ? [SbiError.AlreadyAvailable, 0] : [SbiError.InvalidParam, 0];
           case 1: return [SbiError.Failed, 0]; // hart_stop of the only hart
           case 2: return this.arg(0) === 0n ? [0, 0] : [SbiError.InvalidParam, 0]; // 0 = STARTED
-          case 3: return [SbiError.NotSupported, 0];
+          case 3: { // hart_suspend: the default types are valid but not offered; others are reserved
+            const type = Number(this.arg(0) & 0xffffffffn);
+            const known = type === SUSPEND_DEFAULT_RETENTIVE || type === SUSPEND_DEFAULT_NON_RETENTIVE;
+            return [known ? SbiError.NotSupported : SbiError.InvalidParam, 0];
+          }
         }
         break;
       case EXT.SRST:
@@ -158,7 +185,7 @@ export class Sbi {
           const type = Number(this.arg(0) & 0xffffffffn);
           const reason = Number(this.arg(1) & 0xffffffffn);
           const kind: ResetKind | undefined = type === 0 ? 'shutdown' : type === 1 ? 'cold-reboot' : type === 2 ? 'warm-reboot' : undefined;
-          if (!kind) return [SbiError.InvalidParam, 0];
+          if (!kind || (reason > 1 && reason < SRST_REASON_VENDOR)) return [SbiError.InvalidParam, 0];
           this.platform.systemReset(kind, reason);
           return [0, 0];
         }
@@ -166,6 +193,23 @@ export class Sbi {
     }
     return [SbiError.NotSupported, 0];
   }
+
+  /** The harts a (hart_mask, hart_mask_base) pair names, or undefined when it names one that does
+   *  not exist (SBI_ERR_INVALID_PARAM). Base -1 means every hart. */
+  private targetHarts(mask: bigint, base: bigint): number[] | undefined {
+    const harts = this.harts;
+    if (base === ALL_HARTS) return Array.from({ length: harts }, (_, i) => i);
+    const out: number[] = [];
+    for (let bit = 0n; bit < 64n; bit++) {
+      if (!((mask >> bit) & 1n)) continue;
+      const id = base + bit;
+      if (id >= BigInt(harts)) return undefined;
+      out.push(Number(id));
+    }
+    return out;
+  }
+
+  private get harts(): number { return 1; }
 
   private supports(eid: number): boolean {
     return Object.values(EXT).includes(eid as never) || eid <= LEGACY_SHUTDOWN;

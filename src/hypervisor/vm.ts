@@ -178,7 +178,15 @@ export class VirtualMachine {
     return rawBase;
   }
 
+  /** What has been placed in RAM so far, so that no image silently lands on another. */
+  private readonly placed: { start: number; end: number; what: string }[] = [];
+
   private place(addr: number, data: Uint8Array, what: string, memSize = data.length): void {
+    const clash = this.placed.find((p) => addr < p.end && p.start < addr + memSize && p.what !== what);
+    if (clash) {
+      throw new ImageError(`${what} (0x${addr.toString(16)}..0x${(addr + memSize).toString(16)}) overlaps the ${clash.what} (0x${clash.start.toString(16)}..0x${clash.end.toString(16)})`);
+    }
+    this.placed.push({ start: addr, end: addr + memSize, what });
     const off = addr - DRAM_BASE;
     if (off < 0 || off + memSize > this.machine.ramBytes) {
       throw new ImageError(`${what} does not fit in RAM: it needs 0x${addr.toString(16)}..0x${(addr + memSize).toString(16)}, RAM is 0x${DRAM_BASE.toString(16)}..0x${(DRAM_BASE + this.machine.ramBytes).toString(16)}`);

@@ -14,6 +14,8 @@ export interface CoreExports {
   hostWrote(ramOffset: number, len: number): void;
   flushTlb(): void;
   flushCode(): void;
+  loadVirtual64(va: bigint): bigint;
+  loadVirtualOk(): number;
   dirtySyncBegin(): void;
   setTimeRate(rate: number): void;
   fflags(): number;
@@ -157,6 +159,13 @@ export class Core {
 
   run(budget: number): Stop { return this.exports.run(budget >>> 0) as Stop; }
   get executed(): number { return this.getNum('EXECUTED'); }
+
+  /** A 64-bit load through the hart's current data translation (as an S-mode firmware would read a
+   *  pointer the kernel passed), or undefined when it would fault. */
+  loadVirtual64(va: bigint): bigint | undefined {
+    const v = this.exports.loadVirtual64(BigInt.asUintN(64, va));
+    return this.exports.loadVirtualOk() ? BigInt.asUintN(64, v) : undefined;
+  }
 
   /** Copy bytes into guest RAM at guest-physical `ramOffset` (relative to RAM start). */
   writeRam(ramOffset: number, bytes: Uint8Array): void {
