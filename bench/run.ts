@@ -88,3 +88,15 @@ if (hasQemu && existsSync(catalogDir)) {
 } else {
   report('QEMU comparison', 'skipped', 'qemu-system-riscv64 not installed');
 }
+
+// ---- The page: Linux boot in Chromium (the lab's own UI, one worker per VM) ----------------
+import { chromiumFigures } from './chromium-boot.ts';
+
+const page = await chromiumFigures();
+if (page.kind === 'skipped') {
+  report('Chromium: linux boot to prompt (s)', 'skipped', page.why);
+} else {
+  const best = Math.min(...page.boots.slice(1));
+  report('Chromium: linux boot to prompt (s)', best.toFixed(2), `in the page, best of the 2 after a warm-up: ${page.boots.map((b) => b.toFixed(2)).join(', ')}; page/Node = ${(best / bestBoot).toFixed(2)}`);
+  report('Chromium: 4 linux VMs to prompt (s)', page.four.toFixed(2), `longest main-thread task ${page.longestTaskCpuMs} ms of CPU; over 50 ms of wall time: ${page.longWallMs.length ? page.longWallMs.join(', ') : 'none'}`);
+}

@@ -16,6 +16,8 @@ export interface WorkerSetup {
   readonly output: SharedArrayBuffer;
   /** WakeWord buffer: the page rings it when it has input for a sleeping guest. */
   readonly wake: SharedArrayBuffer;
+  /** The CPUs the page's VMs share (CpuPool) and this VM's slot in it; absent: run unscheduled. */
+  readonly cpu?: { readonly pool: SharedArrayBuffer; readonly slot: SharedArrayBuffer };
 }
 
 /** What the worker exposes. Each call returns once the worker has done it. */

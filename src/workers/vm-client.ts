@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import { ByteRing } from '../hypervisor/ring.ts';
 import { WakeWord } from '../hypervisor/wake.ts';
+import { CpuPool } from '../hypervisor/cpu-pool.ts';
 import type { LaunchSpec, RunningVm, VmCounters, VmEvent, VmLauncher, VmSink } from '../hypervisor/lab/backend.ts';
 import type { VmWorkerApi, WorkerSetup } from './protocol.ts';
 
@@ -15,19 +16,49 @@ const OUTPUT_RING_BYTES = 256 * 1024;
 /** The output pump re-checks that its VM is alive this often when nothing is printed. */
 const PUMP_IDLE_MS = 1000;
 
+/**
+ * CPUs the VMs may use at once: the machine's cores less one, which stays the page's, so that
+ * however many guests boot the dashboard still answers at once.
+ */
+export function defaultVmCpus(): number {
+  return Math.max(1, (navigator.hardwareConcurrency || 2) - 1);
+}
+
 export class WorkerVmLauncher implements VmLauncher {
-  constructor(private readonly module: WebAssembly.Module) {}
+  /** Boot files copied once into shared memory: every later launch hands the worker the same bytes, uncopied. */
+  private readonly shared = new WeakMap<Uint8Array, Uint8Array>();
+  readonly cpus: CpuPool;
+
+  constructor(private readonly module: WebAssembly.Module, cpus = defaultVmCpus()) {
+    this.cpus = new CpuPool(CpuPool.allocate(cpus));
+  }
 
   async launch(spec: LaunchSpec, sink: VmSink): Promise<RunningVm> {
     const worker = new Worker(new URL('./vm-worker.ts', import.meta.url), { type: 'module', name: `vm ${spec.name}` });
-    const vm = new WorkerVm(worker, sink);
+    const vm = new WorkerVm(worker, sink, this.cpus);
+    const boot = { ...spec.boot, kernel: this.share(spec.boot.kernel), initrd: spec.boot.initrd && this.share(spec.boot.initrd) };
     try {
-      await vm.start(this.module, spec);
+      await vm.start(this.module, { ...spec, boot });
     } catch (e) {
       vm.destroy();
       throw e;
     }
     return vm;
+  }
+
+  /**
+   * Structured clone would copy megabytes of kernel and initramfs on the page's thread at each
+   * start; a SharedArrayBuffer-backed view crosses to the worker for free.
+   */
+  private share(bytes: Uint8Array): Uint8Array {
+    if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+    let s = this.shared.get(bytes);
+    if (!s) {
+      s = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      s.set(bytes);
+      this.shared.set(bytes, s);
+    }
+    return s;
   }
 }
 
@@ -37,13 +68,14 @@ class WorkerVm implements RunningVm {
   private readonly input = new ByteRing(ByteRing.allocate(INPUT_RING_BYTES));
   private readonly output = new ByteRing(ByteRing.allocate(OUTPUT_RING_BYTES));
   private readonly wake = new WakeWord(WakeWord.allocate());
+  private readonly cpuSlot = CpuPool.allocateSlot();
   private pendingInput: Uint8Array[] = [];
   private feeding = false;
   private alive = true;
   /** Rejects when the worker itself fails (script error, out of memory): calls must not hang on it. */
   private readonly died: Promise<never>;
 
-  constructor(private readonly worker: Worker, private readonly sink: VmSink) {
+  constructor(private readonly worker: Worker, private readonly sink: VmSink, private readonly cpus: CpuPool) {
     this.api = Comlink.wrap<VmWorkerApi>(worker);
     this.died = new Promise<never>((_, reject) => {
       worker.addEventListener('error', (e) => {
@@ -60,6 +92,7 @@ class WorkerVm implements RunningVm {
     const setup: WorkerSetup = {
       module, ramBytes: spec.ramBytes, harts: spec.harts, boot: spec.boot,
       input: this.input.buffer, output: this.output.buffer, wake: this.wake.buffer,
+      cpu: { pool: this.cpus.buffer, slot: this.cpuSlot },
     };
     const events = Comlink.proxy((e: VmEvent) => {
       if (!this.alive) return;
@@ -86,6 +119,8 @@ class WorkerVm implements RunningVm {
     if (!this.alive) return;
     this.alive = false;
     this.worker.terminate();
+    // It may have died holding (or waiting for) a CPU: the other VMs must not wait for it.
+    this.cpus.reclaim(new Int32Array(this.cpuSlot));
     this.api[Comlink.releaseProxy]();
   }
 

@@ -8,10 +8,11 @@
  * runs flat out, and at once when it sleeps.
  */
 import { describeMachine } from '../hypervisor/machine/board.ts';
-import { VirtualMachine, type VmExit } from '../hypervisor/vm.ts';
+import { VirtualMachine, type SliceResult, type VmExit } from '../hypervisor/vm.ts';
 import { ByteRing } from '../hypervisor/ring.ts';
 import { WakeWord } from '../hypervisor/wake.ts';
 import { SliceBudget } from '../hypervisor/slice-budget.ts';
+import { CpuPool } from '../hypervisor/cpu-pool.ts';
 import type { VmCounters, VmEvent, VmRunState } from '../hypervisor/lab/backend.ts';
 import type { WorkerSetup } from './protocol.ts';
 
@@ -38,6 +39,7 @@ export class VmRunner {
   private readonly input: ByteRing;
   private readonly output: ByteRing;
   private readonly wake: WakeWord;
+  private readonly cpu: { pool: CpuPool; slot: Int32Array } | undefined;
   private readonly budget = new SliceBudget();
   private readonly now: () => number;
   private readonly startedAt: number;
@@ -55,6 +57,7 @@ export class VmRunner {
     this.input = new ByteRing(setup.input);
     this.output = new ByteRing(setup.output);
     this.wake = new WakeWord(setup.wake);
+    if (setup.cpu) this.cpu = { pool: new CpuPool(setup.cpu.pool), slot: new Int32Array(setup.cpu.slot) };
     this.now = deps.now ?? (() => performance.now());
     this.startedAt = this.now();
     this.build();
@@ -128,9 +131,19 @@ export class VmRunner {
           await this.waitForOutputRoom();
           continue;
         }
+        if (this.cpu) {
+          await this.cpu.pool.acquire(this.cpu.slot);
+          // Paused, reset or stopped while waiting for a CPU: look again.
+          if (this.state !== 'running') { this.cpu.pool.release(this.cpu.slot); continue; }
+        }
         this.feedInput();
         const t = this.now();
-        const r = this.vm.runSlice(this.budget.value);
+        let r: SliceResult;
+        try {
+          r = this.vm.runSlice(this.budget.value);
+        } finally {
+          if (this.cpu) this.cpu.pool.release(this.cpu.slot);
+        }
         const ms = this.now() - t;
         this.busyMs += ms;
         this.flushOutput();

@@ -84,7 +84,8 @@ export class HttpImageSource implements ImageSource {
     const total = totalOf(image);
     let done = 0;
     const fetchFile = async (f: ImageFile, what: string): Promise<Uint8Array> => {
-      const packed = await this.fetchBytes(f, what, (n) => onProgress?.({ phase: 'download', loaded: Math.min(total, done + n), total }));
+      // Progress counts compressed bytes; `share` is the part of this file received so far.
+      const packed = await this.fetchBytes(f, what, (share) => onProgress?.({ phase: 'download', loaded: Math.min(total, done + Math.round(share * f.compressedSize)), total }));
       done += f.compressedSize;
       onProgress?.({ phase: 'verify', loaded: Math.min(total, done), total });
       const data = await gunzip(packed, f.size, what);
@@ -107,8 +108,12 @@ export class HttpImageSource implements ImageSource {
     return res;
   }
 
-  /** The file's bytes as sent, counting them for the progress bar; capped against a runaway server. */
-  private async fetchBytes(f: ImageFile, what: string, progress: (loaded: number) => void): Promise<Uint8Array> {
+  /**
+   * The file's bytes as sent, reporting the share received for the progress bar; capped against a
+   * runaway server. Servers that add `Content-Encoding: gzip` to .gz files (vite preview does) hand
+   * over the decompressed bytes: the share is then measured against the decompressed size.
+   */
+  private async fetchBytes(f: ImageFile, what: string, progress: (share: number) => void): Promise<Uint8Array> {
     const url = new URL(f.path, this.indexUrl);
     const res = await this.get(url, what);
     if (!res.body) return new Uint8Array(await res.arrayBuffer());
@@ -124,7 +129,8 @@ export class HttpImageSource implements ImageSource {
         throw new CatalogError(`${what}: the server sent more than ${MAX_IMAGE_FILE_BYTES} bytes`);
       }
       chunks.push(value);
-      progress(n);
+      const expected = chunks[0][0] === GZIP_MAGIC[0] && chunks[0][1] === GZIP_MAGIC[1] ? f.compressedSize : f.size;
+      progress(Math.min(1, n / expected));
     }
     return concat(chunks, n);
   }

@@ -96,12 +96,17 @@ export class Lab {
     return { hosts, domains };
   }
 
-  /** Add a domain (shut off). Throws LabError with a message for a person if it cannot be. */
-  define(config: DomainConfig): void {
+  /** Throw LabError, with a message for a person, if `config` could not be defined. */
+  check(config: DomainConfig): void {
     checkDomainConfig(config);
     if (this.domains.has(config.name)) throw new LabError(`a domain named "${config.name}" already exists`);
     const host = this.host(config.host);
     if (config.memoryMiB > host.memoryMiB) throw new LabError(`${config.name} needs ${config.memoryMiB} MiB but ${host.name} has only ${host.memoryMiB} MiB`);
+  }
+
+  /** Add a domain (shut off). */
+  define(config: DomainConfig): void {
+    this.check(config);
     this.domains.set(config.name, {
       config: { ...config }, state: 'shut off', run: 0, console: new ConsoleLog(), sampler: new MetricsSampler(),
     });

@@ -1,0 +1,98 @@
+/**
+ * What a dom0 command is: a name, a one-line summary for `help`, a run function over text streams,
+ * and optionally tab completion. Commands never touch the terminal; the shell wires their streams
+ * to it, to files (`>`) or to the next command of a pipe.
+ */
+import type { RandomSource } from '../xen/ids.ts';
+import type { DomainInfo, Dom0Host } from './api.ts';
+import { baseName, type Vfs } from './vfs.ts';
+
+/** What every command can reach: the hypervisor, the file system and the shell's own state. */
+export interface ShellEnv {
+  readonly host: Dom0Host;
+  readonly fs: Vfs;
+  readonly cwd: string;
+  setCwd(path: string): void;
+  /** Random bytes for generated UUIDs and MACs. */
+  readonly random: RandomSource;
+  /** Milliseconds since the epoch (ls -l dates, xl's Domain-0 time). */
+  now(): number;
+  /** The commands, for `help`. */
+  commands(): readonly Command[];
+  history(): readonly string[];
+  /** Domain-0 as `xl list` shows it. */
+  readonly dom0: { readonly memoryMiB: number; readonly vcpus: number; readonly startedAt: number };
+}
+
+export interface CommandContext {
+  /** Arguments after the command name. */
+  readonly args: readonly string[];
+  readonly stdin: string;
+  out(text: string): void;
+  err(text: string): void;
+  readonly env: ShellEnv;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** Exit status: 0 for success. */
+  run(ctx: CommandContext): Promise<number> | number;
+  /**
+   * Candidates for the last element of `args` (the word being typed). A candidate ending in "/"
+   * is a directory and gets no space after it.
+   */
+  complete?(args: readonly string[], env: ShellEnv): readonly string[];
+  /** True when, with these arguments and nothing piped in, the command reads what is typed (cat, tee). */
+  readsTerminal?(args: readonly string[]): boolean;
+}
+
+/** Candidates from a fixed list that start with the typed prefix. */
+export function matching(words: Iterable<string>, prefix: string): string[] {
+  return [...new Set(words)].filter((w) => w.startsWith(prefix)).sort();
+}
+
+/** File and directory names completing `partial` (relative to the cwd, or absolute). */
+export function completePath(env: ShellEnv, partial: string): string[] {
+  const slash = partial.lastIndexOf('/');
+  const dirPart = slash >= 0 ? partial.slice(0, slash + 1) : '';
+  const namePart = partial.slice(slash + 1);
+  let dir: string;
+  try {
+    dir = env.fs.resolve(dirPart === '' ? '.' : dirPart, env.cwd);
+    return env.fs
+      .readdir(dir)
+      .filter((n) => n.startsWith(namePart) && (namePart.startsWith('.') || !n.startsWith('.')))
+      .map((n) => dirPart + n + (env.fs.stat(dir === '/' ? `/${n}` : `${dir}/${n}`)?.kind === 'dir' ? '/' : ''));
+  } catch {
+    return [];
+  }
+}
+
+/** Domain names completing `partial`, optionally only those `which` accepts. */
+export function completeDomain(env: ShellEnv, partial: string, which: (d: DomainInfo) => boolean = () => true): string[] {
+  return matching(env.host.domains().filter(which).map((d) => d.name), partial);
+}
+
+/** virsh's lookup order for a <domain> argument: id, then UUID, then name. */
+export function findDomain(host: Dom0Host, ref: string): DomainInfo | undefined {
+  const all = host.domains();
+  if (/^[0-9]+$/.test(ref)) {
+    const byId = all.find((d) => d.id === Number(ref));
+    if (byId) return byId;
+  }
+  return all.find((d) => d.uuid === ref.toLowerCase()) ?? all.find((d) => d.name === ref);
+}
+
+/** The default config path for a bare name: `xl create chef` reads /etc/xen/chef if ./chef is absent. */
+export function configPath(env: ShellEnv, file: string): string {
+  const p = env.fs.resolve(file, env.cwd);
+  if (env.fs.stat(p) || file.includes('/')) return p;
+  const etc = `/etc/xen/${baseName(file)}`;
+  return env.fs.stat(etc) ? etc : p;
+}
+
+/** Error text as coreutils writes it (`cat: x: No such file or directory`). */
+export function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

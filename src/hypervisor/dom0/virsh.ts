@@ -1,0 +1,390 @@
+/**
+ * virsh: libvirt's shell, for the commands the lab supports, with libvirt's output formats
+ * (tools/virsh-domain*.c, tools/vsh-table.c) and its habits: options as `--name value`,
+ * `--name=value` or positional; `error: …` lines on stderr; one blank line after every command
+ * that ran (vshCommandRun), none after a command line that did not parse.
+ */
+import { asDom0Error, type DomainInfo } from './api.ts';
+import { completeDomain, completePath, findDomain, matching, type Command, type CommandContext } from './command.ts';
+import { readConfigFile } from './config-file.ts';
+
+interface OptDef {
+  readonly name: string;
+  /** `data`: may be given positionally; `string`: needs a value; `bool`: a flag. */
+  readonly type: 'data' | 'string' | 'bool';
+  readonly required?: boolean;
+  readonly help: string;
+}
+
+type Opts = ReadonlyMap<string, string | true>;
+
+interface Sub {
+  readonly name: string;
+  readonly group: 'domain' | 'monitor' | 'virsh';
+  readonly help: string;
+  readonly desc: string;
+  readonly opts: readonly OptDef[];
+  /** Which domains Tab offers for the <domain> argument. */
+  readonly offer?: (d: DomainInfo) => boolean;
+  run(v: Virsh, o: Opts): Promise<boolean> | boolean;
+}
+
+const DOMAIN: OptDef = { name: 'domain', type: 'data', required: true, help: 'domain name, id or uuid' };
+const active = (d: DomainInfo) => d.id !== undefined;
+const inactive = (d: DomainInfo) => d.id === undefined;
+
+/** libvirt's vshTable: every column left-aligned, one space before each cell, two after the widest. */
+export function vshTable(header: readonly string[], rows: readonly (readonly string[])[], withHeader = true): string {
+  const all = withHeader ? [header, ...rows] : rows;
+  const widths = header.map((_, c) => Math.max(0, ...all.map((r) => r[c].length)));
+  const line = (r: readonly string[]) => r.map((cell, c) => ` ${cell}` + (c < r.length - 1 ? ' '.repeat(widths[c] - cell.length + 2) : '')).join('') + '\n';
+  const head = withHeader ? line(header) + '-'.repeat(widths.reduce((s, w) => s + w + 3, 0)) + '\n' : '';
+  return head + rows.map(line).join('');
+}
+
+/** virsh list's order: running domains by id, then the others by name, case-insensitively. */
+function listOrder(a: DomainInfo, b: DomainInfo): number {
+  if (a.id !== undefined && b.id !== undefined) return a.id - b.id;
+  if (a.id !== undefined) return -1;
+  if (b.id !== undefined) return 1;
+  return a.name.toLowerCase() < b.name.toLowerCase() ? -1 : a.name.toLowerCase() > b.name.toLowerCase() ? 1 : 0;
+}
+
+class Virsh {
+  quiet = false;
+  constructor(readonly ctx: CommandContext) {}
+
+  get host() { return this.ctx.env.host; }
+  print(text: string) { this.ctx.out(text); }
+  /** vshPrintExtra: informational output that --quiet suppresses. */
+  extra(text: string) { if (!this.quiet) this.ctx.out(text); }
+  error(text: string) { this.ctx.err(`error: ${text}\n`); }
+
+  /** virshCommandOptDomain: by id, UUID, then name; prints libvirt's error when none matches. */
+  domain(o: Opts): DomainInfo | undefined {
+    const ref = o.get('domain') as string;
+    const d = findDomain(this.host, ref);
+    if (!d) this.error(`failed to get domain '${ref}'`);
+    return d;
+  }
+
+  /** Run a lifecycle call: the success line, or `Failed to … domain 'x'` then the reason. */
+  async act(o: Opts, verb: string, call: (name: string) => Promise<unknown>, done: (name: string) => string): Promise<boolean> {
+    const d = this.domain(o);
+    if (!d) return false;
+    try {
+      await call(d.name);
+      this.extra(done(d.name) + '\n');
+      return true;
+    } catch (e) {
+      this.error(`Failed to ${verb} domain '${d.name}'`);
+      this.error(asDom0Error(e).message);
+      return false;
+    }
+  }
+}
+
+const SUBS: readonly Sub[] = [
+  {
+    name: 'list', group: 'monitor', help: 'list domains', desc: 'Returns list of domains.',
+    opts: [
+      { name: 'inactive', type: 'bool', help: 'list inactive domains' },
+      { name: 'all', type: 'bool', help: 'list inactive & active domains' },
+      { name: 'uuid', type: 'bool', help: "list uuid's only" },
+      { name: 'name', type: 'bool', help: 'list domain names only' },
+    ],
+    run(v, o) {
+      const want = o.has('all') ? () => true : o.has('inactive') ? inactive : active;
+      const doms = v.host.domains().filter(want).sort(listOrder);
+      if (o.has('uuid') || o.has('name')) {
+        for (const d of doms) v.print([o.has('uuid') ? d.uuid : '', o.has('name') ? d.name : ''].filter(Boolean).join(' ') + '\n');
+      } else {
+        v.print(vshTable(['Id', 'Name', 'State'], doms.map((d) => [d.id === undefined ? '-' : String(d.id), d.name, d.state]), !v.quiet));
+      }
+      return true;
+    },
+  },
+  {
+    name: 'dominfo', group: 'monitor', help: 'domain information', desc: 'Returns basic information about the domain.', opts: [DOMAIN],
+    run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      const line = (k: string, val: string) => v.print(`${k.padEnd(15)} ${val}\n`);
+      line('Id:', d.id === undefined ? '-' : String(d.id));
+      line('Name:', d.name);
+      line('UUID:', d.uuid);
+      line('OS Type:', 'hvm');
+      line('State:', d.state);
+      line('CPU(s):', String(d.vcpus));
+      if (d.cpuTimeSec !== 0) line('CPU time:', `${d.cpuTimeSec.toFixed(1)}s`);
+      line('Max memory:', `${d.maxMemMiB * 1024} KiB`);
+      line('Used memory:', `${d.memoryMiB * 1024} KiB`);
+      line('Persistent:', d.persistent ? 'yes' : 'no');
+      line('Autostart:', d.autostart ? 'enable' : 'disable');
+      line('Managed save:', 'no');
+      return true;
+    },
+  },
+  {
+    name: 'domstate', group: 'monitor', help: 'domain state', desc: 'Returns state about a domain.', opts: [DOMAIN],
+    run(v, o) {
+      const d = v.domain(o);
+      if (d) v.print(`${d.state}\n`);
+      return d !== undefined;
+    },
+  },
+  {
+    name: 'domid', group: 'domain', help: 'convert a domain name or UUID to domain id', desc: 'Converts a domain name or UUID to a domain id.', opts: [DOMAIN],
+    run(v, o) {
+      const d = v.domain(o);
+      if (d) v.print(`${d.id ?? '-'}\n`);
+      return d !== undefined;
+    },
+  },
+  {
+    name: 'domuuid', group: 'domain', help: 'convert a domain name or id to domain UUID', desc: 'Converts a domain name or id to a domain UUID.', opts: [DOMAIN],
+    run(v, o) {
+      const d = v.domain(o);
+      if (d) v.print(`${d.uuid}\n`);
+      return d !== undefined;
+    },
+  },
+  {
+    name: 'start', group: 'domain', help: 'start a (previously defined) inactive domain', desc: 'Start a domain via a fresh boot.',
+    opts: [{ ...DOMAIN, help: 'name of the inactive domain' }, { name: 'console', type: 'bool', help: 'attach to console after creation' }],
+    offer: inactive,
+    async run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      if (d.id !== undefined) { v.error('Domain is already active'); return false; }
+      try {
+        await v.host.start(d.name);
+      } catch (e) {
+        v.error(`Failed to start domain '${d.name}'`);
+        v.error(asDom0Error(e).message);
+        return false;
+      }
+      v.extra(`Domain '${d.name}' started\n`);
+      return o.has('console') ? attach(v, d.name) : true;
+    },
+  },
+  {
+    name: 'shutdown', group: 'domain', help: 'gracefully shutdown a domain', desc: 'Run shutdown in the target domain.', opts: [DOMAIN], offer: active,
+    async run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      try {
+        const outcome = await v.host.shutdown(d.name);
+        v.extra(`Domain '${d.name}' is being shutdown\n`);
+        if (outcome === 'ignored') v.ctx.err(`warning: the guest did not respond to the shutdown request; '${d.name}' is still running (virsh destroy ${d.name} forces it off)\n`);
+        return true;
+      } catch (e) {
+        v.error(`Failed to shutdown domain '${d.name}'`);
+        v.error(asDom0Error(e).message);
+        return false;
+      }
+    },
+  },
+  {
+    name: 'reboot', group: 'domain', help: 'reboot a domain', desc: 'Run a reboot command in the target domain.', opts: [DOMAIN], offer: active,
+    run: (v, o) => v.act(o, 'reboot', (n) => v.host.reboot(n), (n) => `Domain '${n}' is being rebooted`),
+  },
+  {
+    name: 'destroy', group: 'domain', help: 'destroy (stop) a domain', desc: 'Forcefully stop a given domain, but leave its resources intact.', opts: [DOMAIN], offer: active,
+    run: (v, o) => v.act(o, 'destroy', (n) => v.host.destroy(n), (n) => `Domain '${n}' destroyed`),
+  },
+  {
+    name: 'suspend', group: 'domain', help: 'suspend a domain', desc: 'Suspend a running domain.', opts: [DOMAIN], offer: (d) => d.state === 'running' || d.state === 'idle',
+    run: (v, o) => v.act(o, 'suspend', (n) => v.host.suspend(n), (n) => `Domain '${n}' suspended`),
+  },
+  {
+    name: 'resume', group: 'domain', help: 'resume a domain', desc: 'Resume a previously suspended domain.', opts: [DOMAIN], offer: (d) => d.state === 'paused',
+    run: (v, o) => v.act(o, 'resume', (n) => v.host.resume(n), (n) => `Domain '${n}' resumed`),
+  },
+  {
+    name: 'define', group: 'domain', help: 'define (but don\'t start) a domain from an xl.cfg file', desc: 'Define a domain from an xl.cfg file (in this lab, not XML).',
+    opts: [{ name: 'file', type: 'data', required: true, help: 'file containing an xl.cfg domain description' }],
+    async run(v, o) {
+      const file = o.get('file') as string;
+      const read = readConfigFile(v.ctx.env, v.ctx.env.fs.resolve(file, v.ctx.env.cwd));
+      if (!read.ok) {
+        if (read.stage === 'read') v.error(`Failed to open file '${file}': ${read.reason}`);
+        else { v.error(`Failed to define domain from ${file}`); v.error(read.message); }
+        return false;
+      }
+      for (const w of read.warnings) v.ctx.err(`warning: ${w}\n`);
+      const cfg = read.config;
+      try {
+        await v.host.define(cfg);
+      } catch (e) {
+        v.error(`Failed to define domain from ${file}`);
+        v.error(asDom0Error(e).message);
+        return false;
+      }
+      v.extra(`Domain '${cfg.name}' defined from ${file}\n`);
+      return true;
+    },
+  },
+  {
+    name: 'undefine', group: 'domain', help: 'undefine a domain', desc: 'Undefine an inactive domain.', opts: [DOMAIN], offer: inactive,
+    run: (v, o) => v.act(o, 'undefine', (n) => v.host.undefine(n), (n) => `Domain '${n}' has been undefined`),
+  },
+  {
+    name: 'console', group: 'domain', help: 'connect to the guest console', desc: 'Connect the virtual serial console for the guest (in the dashboard).', opts: [DOMAIN], offer: active,
+    run(v, o) {
+      const d = v.domain(o);
+      return d ? attach(v, d.name) : false;
+    },
+  },
+  {
+    name: 'autostart', group: 'domain', help: 'autostart a domain', desc: 'Configure a domain to be automatically started when the lab loads.',
+    opts: [DOMAIN, { name: 'disable', type: 'bool', help: 'disable autostarting' }],
+    async run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      const on = !o.has('disable');
+      try {
+        await v.host.setAutostart(d.name, on);
+      } catch (e) {
+        v.error(`Failed to ${on ? 'mark' : 'unmark'} domain '${d.name}' as autostarted`);
+        v.error(asDom0Error(e).message);
+        return false;
+      }
+      v.extra(`Domain '${d.name}' ${on ? 'marked' : 'unmarked'} as autostarted\n`);
+      return true;
+    },
+  },
+  {
+    name: 'help', group: 'virsh', help: 'print help', desc: 'Prints global help, command specific help, or help for a group of related commands',
+    opts: [{ name: 'command', type: 'data', help: 'Prints global help, command specific help, or help for a given group' }],
+    run(v, o) {
+      const name = o.get('command') as string | undefined;
+      if (name === undefined) { v.print(globalHelp()); return true; }
+      const sub = SUBS.find((s) => s.name === name);
+      if (!sub) { v.error(`command or command group '${name}' doesn't exist`); return false; }
+      v.print(commandHelp(sub));
+      return true;
+    },
+  },
+];
+
+async function attach(v: Virsh, name: string): Promise<boolean> {
+  const d = v.host.domains().find((x) => x.name === name);
+  if (!d || d.id === undefined) { v.error('The domain is not running'); return false; }
+  try {
+    await v.host.attachConsole(name);
+  } catch (e) {
+    v.error(asDom0Error(e).message);
+    return false;
+  }
+  v.extra(`Connected to domain '${name}'\n(its console is open in the dashboard; this shell stays in dom0)\n`);
+  return true;
+}
+
+const GROUPS = [
+  ['domain', 'Domain Management'],
+  ['monitor', 'Domain Monitoring'],
+  ['virsh', 'Virsh itself'],
+] as const;
+
+function globalHelp(): string {
+  let out = 'Grouped commands:\n\n';
+  for (const [key, title] of GROUPS) {
+    out += ` ${title} (help keyword '${key}'):\n`;
+    for (const s of SUBS.filter((x) => x.group === key)) out += `    ${s.name.padEnd(30)} ${s.help}\n`;
+    out += '\n';
+  }
+  return out.trimEnd() + '\n';
+}
+
+function synopsis(o: OptDef): string {
+  if (o.type === 'bool') return `[--${o.name}]`;
+  const arg = o.type === 'data' ? `[--${o.name}] <${o.name === 'domain' ? 'domain' : 'string'}>` : `--${o.name} <string>`;
+  return o.required ? arg : `[${arg}]`;
+}
+
+function commandHelp(s: Sub): string {
+  let out = `  NAME\n    ${s.name} - ${s.help}\n\n  SYNOPSIS\n    ${[s.name, ...s.opts.map(synopsis)].join(' ')}\n\n  DESCRIPTION\n    ${s.desc}\n`;
+  if (s.opts.length > 0) {
+    out += '\n  OPTIONS\n';
+    for (const o of s.opts) out += `    ${(o.type === 'bool' ? `--${o.name}` : `${o.type === 'data' ? `[--${o.name}]` : `--${o.name}`} <string>`).padEnd(22)} ${o.help}\n`;
+  }
+  return out;
+}
+
+/** vshCommandParse for one command's arguments; undefined (after printing why) if they do not fit. */
+function parseOpts(ctx: CommandContext, sub: Sub, args: readonly string[]): Opts | undefined {
+  const opts = new Map<string, string | true>();
+  const fail = (msg: string) => { ctx.err(`error: ${msg}\n`); return undefined; };
+  let positionalOnly = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!positionalOnly && a === '--') { positionalOnly = true; continue; }
+    if (!positionalOnly && a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = a.slice(2, eq < 0 ? undefined : eq);
+      if (name === 'help') return new Map([['help', true]]);
+      const def = sub.opts.find((o) => o.name === name);
+      if (!def) return fail(`command '${sub.name}' doesn't support option --${name}`);
+      if (def.type === 'bool') {
+        if (eq >= 0) return fail(`invalid '=' after option --${name}`);
+        opts.set(name, true);
+      } else {
+        const value = eq >= 0 ? a.slice(eq + 1) : args[++i];
+        if (value === undefined) return fail(`expected syntax: --${name} <string>`);
+        opts.set(name, value);
+      }
+      continue;
+    }
+    const next = sub.opts.find((o) => o.type === 'data' && !opts.has(o.name));
+    if (!next) return fail(`unexpected data '${a}'`);
+    opts.set(next.name, a);
+  }
+  for (const o of sub.opts) if (o.required && !opts.has(o.name)) return fail(`command '${sub.name}' requires <${o.name}> option`);
+  return opts;
+}
+
+/** The libvirt version virsh reports (Debian 12's libvirt). */
+const VERSION = '9.0.0';
+
+export const virsh: Command = {
+  name: 'virsh',
+  summary: 'libvirt\'s shell: list, dominfo, start, shutdown, suspend, resume, define, console, …',
+  async run(ctx) {
+    const args = [...ctx.args];
+    const v = new Virsh(ctx);
+    // Global options before the command: the connection URI is accepted (there is one lab).
+    while (args.length > 0 && args[0].startsWith('-')) {
+      const g = args.shift()!;
+      if (g === '-c' || g === '--connect') args.shift();
+      else if (g.startsWith('--connect=')) continue;
+      else if (g === '-q' || g === '--quiet') v.quiet = true;
+      else if (g === '-h' || g === '--help') { ctx.out(globalHelp()); return 0; }
+      else if (g === '-v' || g === '--version') { ctx.out(`${VERSION}\n`); return 0; }
+      else { ctx.err(`virsh: unrecognized option '${g}'\n`); return 1; }
+    }
+    if (args.length === 0) {
+      ctx.err("virsh: the interactive virsh shell is not available here; run 'virsh COMMAND …' (see 'virsh help')\n");
+      return 1;
+    }
+    const name = args.shift()!;
+    const sub = SUBS.find((s) => s.name === name);
+    if (!sub) { ctx.err(`error: unknown command: '${name}'\n`); return 1; }
+    const opts = parseOpts(ctx, sub, args);
+    if (!opts) return 1;
+    const ok = opts.has('help') ? (v.print(commandHelp(sub)), true) : await sub.run(v, opts);
+    v.extra('\n');
+    return ok ? 0 : 1;
+  },
+  complete(args, env) {
+    const partial = args[args.length - 1] ?? '';
+    if (args.length <= 1) return matching(SUBS.map((s) => s.name), partial);
+    const sub = SUBS.find((s) => s.name === args[0]);
+    if (!sub) return [];
+    if (partial.startsWith('-')) return matching(sub.opts.map((o) => `--${o.name}`), partial);
+    if (sub.name === 'define') return completePath(env, partial);
+    if (sub.name === 'help') return matching(SUBS.map((s) => s.name), partial);
+    if (sub.opts.some((o) => o.name === 'domain')) return completeDomain(env, partial, sub.offer);
+    return [];
+  },
+};

@@ -1,0 +1,239 @@
+/**
+ * xl: Xen's toolstack command (tools/xl), for the subcommands the lab supports, with xl's output
+ * formats and messages. xl only sees domains that exist on a host (they have a domid); a defined
+ * but shut-off domain is invisible to it, as on Xen, and Domain-0 is always listed first.
+ */
+import { asDom0Error, type DomainInfo, type DomainState } from './api.ts';
+import { completeDomain, completePath, configPath, findDomain, matching, type Command, type CommandContext } from './command.ts';
+import { readConfigFile } from './config-file.ts';
+
+/**
+ * The state column: r running, b blocked (idle), p paused, s shut down, then the shutdown reason
+ * from "-rscwS" (c = crash), d dying. `in shutdown` shows as shut down with reason poweroff.
+ */
+export function xlState(s: DomainState): string {
+  switch (s) {
+    case 'running': return 'r-----';
+    case 'idle': return '-b----';
+    case 'paused': return '--p---';
+    case 'in shutdown': return '---s--';
+    case 'crashed': return '---sc-';
+    case 'shut off': return '------';
+  }
+}
+
+/** One row as xl_info.c prints it: "%-40s %5d %5lu %5d     %c%c%c%c%c%c  %8.1f". */
+function row(name: string, id: number, memMiB: number, vcpus: number, state: string, timeSec: number): string {
+  return `${name.padEnd(40)} ${String(id).padStart(5)} ${String(memMiB).padStart(5)} ${String(vcpus).padStart(5)}     ${state}  ${timeSec.toFixed(1).padStart(8)}\n`;
+}
+
+const HEADER = 'Name                                        ID   Mem VCPUs\tState\tTime(s)\n';
+/** A quiet dom0 spends a small share of wall time on its own CPU: shown for Domain-0's Time(s). */
+const DOM0_CPU_SHARE = 0.02;
+
+interface Sub {
+  readonly name: string;
+  readonly help: string;
+  readonly usage: string;
+  run(ctx: CommandContext, args: string[]): Promise<number> | number;
+}
+
+/** find_domain: an id or a name of a domain that exists on a host; xl's message otherwise. */
+function find(ctx: CommandContext, ref: string): DomainInfo | undefined {
+  const d = findDomain(ctx.env.host, ref);
+  if (d && d.id !== undefined) return d;
+  ctx.err(`${ref} is an invalid domain identifier (rc=-6)\n`);
+  return undefined;
+}
+
+function libxlError(ctx: CommandContext, e: unknown, what?: string): number {
+  ctx.err(`libxl: error: ${what ? `${what}: ` : ''}${asDom0Error(e).message}\n`);
+  return 1;
+}
+
+/** Subcommands taking one domain and calling one operation; `say` is what xl prints first. */
+function simple(name: string, help: string, op: (ctx: CommandContext, d: DomainInfo) => Promise<unknown>, say?: (d: DomainInfo) => string): Sub {
+  return {
+    name, help, usage: `xl ${name} <Domain>`,
+    async run(ctx, args) {
+      if (args.length !== 1) return usage(ctx, this);
+      const d = find(ctx, args[0]);
+      if (!d) return 1;
+      if (say) ctx.err(say(d));
+      try {
+        await op(ctx, d);
+        return 0;
+      } catch (e) {
+        return libxlError(ctx, e);
+      }
+    },
+  };
+}
+
+function usage(ctx: CommandContext, s: Sub): number {
+  ctx.err(`Usage: ${s.usage}\n\n${s.help}.\n\n`);
+  return 1;
+}
+
+async function attach(ctx: CommandContext, d: DomainInfo): Promise<number> {
+  try {
+    await ctx.env.host.attachConsole(d.name);
+  } catch (e) {
+    return libxlError(ctx, e);
+  }
+  ctx.out(`${d.name}'s console is open in the dashboard (this shell stays in dom0)\n`);
+  return 0;
+}
+
+const SUBS: readonly Sub[] = [
+  {
+    name: 'create', help: 'Create a domain from config file <filename>',
+    usage: 'xl create <ConfigFile> [options] [vars]\n\n-c                      Connect to the console after the domain is created.\n-f FILE, --defconfig=FILE\n                        Use the given configuration file.\nvars                    key=value settings that override the file, e.g. memory=256',
+    async run(ctx, args) {
+      let file: string | undefined;
+      let attachConsole = false;
+      const vars: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a === '-c') attachConsole = true;
+        else if (a === '-q' || a === '--quiet') continue;
+        else if (a === '-f') file = args[++i];
+        else if (a.startsWith('--defconfig=')) file = a.slice('--defconfig='.length);
+        else if (a.startsWith('-')) { ctx.err(`xl create: option '${a}' is not supported in this lab\n`); return 1; }
+        else if (a.includes('=')) vars.push(a);
+        else if (file === undefined) file = a;
+        else { ctx.err(`xl create: unexpected argument '${a}'\n`); return 1; }
+      }
+      if (file === undefined) return usage(ctx, this);
+      const path = configPath(ctx.env, file);
+      ctx.err(`Parsing config from ${path}\n`);
+      const read = readConfigFile(ctx.env, path, vars);
+      if (!read.ok) {
+        ctx.err(read.stage === 'read' ? `Failed to read config file: ${path}: ${read.reason}\n` : `${path}: ${read.message}\n`);
+        return 1;
+      }
+      for (const w of read.warnings) ctx.err(`WARNING: ${w}\n`);
+      const cfg = read.config;
+      const host = ctx.env.host;
+      const existing = host.domains().find((d) => d.name === cfg.name);
+      if (existing && existing.id !== undefined) {
+        ctx.err(`libxl: error: domain with name "${cfg.name}" already exists\n`);
+        return 1;
+      }
+      try {
+        await host.define(cfg);
+      } catch (e) {
+        return libxlError(ctx, e);
+      }
+      try {
+        await host.start(cfg.name);
+      } catch (e) {
+        return libxlError(ctx, e, `failed to start domain '${cfg.name}'`);
+      }
+      const d = host.domains().find((x) => x.name === cfg.name);
+      return attachConsole && d ? attach(ctx, d) : 0;
+    },
+  },
+  {
+    name: 'list', help: 'List information about all/some domains', usage: 'xl list [Domain]',
+    run(ctx, args) {
+      const doms: DomainInfo[] = [];
+      for (const a of args) {
+        if (a.startsWith('-')) { ctx.err(`xl list: option '${a}' is not supported in this lab\n`); return 1; }
+        const d = find(ctx, a);
+        if (!d) return 1;
+        doms.push(d);
+      }
+      const { dom0 } = ctx.env;
+      let out = HEADER;
+      if (args.length === 0) {
+        out += row('Domain-0', 0, dom0.memoryMiB, dom0.vcpus, 'r-----', ((ctx.env.now() - dom0.startedAt) / 1000) * DOM0_CPU_SHARE);
+        doms.push(...ctx.env.host.domains().filter((d) => d.id !== undefined));
+      }
+      for (const d of doms.sort((a, b) => a.id! - b.id!)) out += row(d.name, d.id!, d.memoryMiB, d.vcpus, xlState(d.state), d.cpuTimeSec);
+      ctx.out(out);
+      return 0;
+    },
+  },
+  {
+    name: 'info', help: 'Get information about Xen host', usage: 'xl info',
+    run(ctx) {
+      const line = (k: string, v: string | number) => `${k.padEnd(23)}: ${v}\n`;
+      ctx.out(ctx.env.host.hosts().map((h) =>
+        line('host', h.name) + line('machine', 'riscv64') + line('nr_cpus', h.cpus) + line('total_memory', h.memoryMiB) + line('free_memory', h.freeMemoryMiB)).join('\n'));
+      return 0;
+    },
+  },
+  {
+    name: 'shutdown', help: 'Issue a shutdown signal to a domain', usage: 'xl shutdown [options] <-a|Domain>\n\n-a                      Shutdown all guest domains.',
+    async run(ctx, args) {
+      const all = args.includes('-a');
+      const rest = args.filter((a) => a !== '-a');
+      if (rest.some((a) => a.startsWith('-'))) { ctx.err(`xl shutdown: option '${rest.find((a) => a.startsWith('-'))}' is not supported in this lab\n`); return 1; }
+      if (all ? rest.length !== 0 : rest.length !== 1) return usage(ctx, this);
+      const targets = all ? ctx.env.host.domains().filter((d) => d.id !== undefined) : [find(ctx, rest[0])];
+      let status = 0;
+      for (const d of targets) {
+        if (!d) return 1;
+        ctx.err(`Shutting down domain ${d.id}\n`);
+        try {
+          if ((await ctx.env.host.shutdown(d.name)) === 'ignored') {
+            ctx.err(`warning: the guest did not respond to the shutdown request; domain ${d.id} ('${d.name}') is still running (xl destroy ${d.name} forces it off)\n`);
+          }
+        } catch (e) {
+          status = libxlError(ctx, e);
+        }
+      }
+      return status;
+    },
+  },
+  simple('reboot', 'Issue a reboot signal to a domain', (ctx, d) => ctx.env.host.reboot(d.name), (d) => `Rebooting domain ${d.id}\n`),
+  simple('destroy', 'Terminate a domain immediately', (ctx, d) => ctx.env.host.destroy(d.name)),
+  simple('pause', 'Pause execution of a domain', (ctx, d) => ctx.env.host.suspend(d.name)),
+  simple('unpause', 'Unpause a paused domain', (ctx, d) => ctx.env.host.resume(d.name)),
+  {
+    name: 'console', help: "Attach to domain's console", usage: 'xl console <Domain>',
+    async run(ctx, args) {
+      if (args.length !== 1) return usage(ctx, this);
+      const d = find(ctx, args[0]);
+      return d ? attach(ctx, d) : 1;
+    },
+  },
+  {
+    name: 'domid', help: 'Convert a domain name to domain id', usage: 'xl domid <DomainName>',
+    run(ctx, args) {
+      if (args.length !== 1) return usage(ctx, this);
+      const d = ctx.env.host.domains().find((x) => x.name === args[0] && x.id !== undefined);
+      if (!d) { ctx.err(`Can't get domid of domain name '${args[0]}', maybe this domain does not exist.\n`); return 1; }
+      ctx.out(`${d.id}\n`);
+      return 0;
+    },
+  },
+];
+
+function help(): string {
+  return 'Usage xl [-v] <subcommand> [args]\n\nxl full list of subcommands:\n\n' + SUBS.map((s) => ` ${s.name.padEnd(19)} ${s.help}\n`).join('');
+}
+
+export const xl: Command = {
+  name: 'xl',
+  summary: "Xen's toolstack: create, list, shutdown, destroy, pause, unpause, console, info",
+  async run(ctx) {
+    const args = ctx.args.filter((a) => a !== '-v');
+    const name = args.shift();
+    if (name === undefined) { ctx.err(help()); return 1; }
+    if (name === 'help' || name === '-h' || name === '--help') { ctx.out(help()); return 0; }
+    const sub = SUBS.find((s) => s.name === name);
+    if (!sub) { ctx.err('command not implemented\n'); return 1; }
+    if (args.includes('-h') || args.includes('--help')) { ctx.out(`Usage: ${sub.usage}\n\n${sub.help}.\n\n`); return 0; }
+    return sub.run(ctx, args);
+  },
+  complete(args, env) {
+    const partial = args[args.length - 1] ?? '';
+    if (args.length <= 1) return matching([...SUBS.map((s) => s.name), 'help'], partial);
+    if (args[0] === 'create') return partial.startsWith('-') ? matching(['-c', '-f'], partial) : completePath(env, partial);
+    if (args[0] === 'info' || args[0] === 'help') return [];
+    const filter = args[0] === 'unpause' ? (d: DomainInfo) => d.state === 'paused' : args[0] === 'pause' ? (d: DomainInfo) => d.state === 'running' || d.state === 'idle' : undefined;
+    return completeDomain(env, partial, (d) => d.id !== undefined && (filter?.(d) ?? true));
+  },
+};
