@@ -5,6 +5,7 @@ import { loadCoreModule } from './core-module.ts';
 import { StdioConsole } from './console.ts';
 import { describeMachine, MiB } from '../hypervisor/machine/board.ts';
 import { VirtualMachine, type BootImages, type VmExit } from '../hypervisor/vm.ts';
+import { SliceBudget } from '../hypervisor/slice-budget.ts';
 
 export const EXIT_TIMEOUT = 124;
 
@@ -47,9 +48,6 @@ function exitCode(exit: VmExit): number {
   return 0;
 }
 
-/** Slices aim at this many ms so console input and timers are looked at often. */
-const SLICE_MS = 10;
-
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const args = parseRunArgs(argv);
   if (args.smp > 1) throw new FileError(`--smp ${args.smp}: this build runs 1 hart per VM (SMP is not implemented yet)`);
@@ -62,19 +60,15 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const io = { consoleOut: (b: Uint8Array) => console.write(b), now: () => performance.now() };
   const boot = () => { const v = new VirtualMachine(module, machine, io); v.boot(images); return v; };
   const deadline = args.timeoutSec === undefined ? Infinity : performance.now() + args.timeoutSec * 1000;
-  let budget = 1_000_000;
+  const budget = new SliceBudget();
   try {
     // Inside the try: an image that fails to load must still give the terminal back.
     vm = boot();
     for (;;) {
       const t = performance.now();
-      const r = vm.runSlice(budget);
+      const r = vm.runSlice(budget.value);
       console.flush();
-      if (r.kind === 'ran') {
-        // Adapt the slice to about SLICE_MS of work.
-        const ms = performance.now() - t;
-        if (ms > 0) budget = Math.max(100_000, Math.min(50_000_000, Math.round(budget * (SLICE_MS / ms) * 0.5 + budget * 0.5)));
-      }
+      if (r.kind === 'ran') budget.update(performance.now() - t);
       if (r.kind === 'exit') {
         if (r.exit.kind === 'reboot') { vm = boot(); continue; }
         return exitCode(r.exit);
