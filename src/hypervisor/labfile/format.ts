@@ -1,0 +1,143 @@
+/**
+ * The Labfile, version 1: a whole lab as one JSON document (DESIGN.md §7), our Vagrantfile.
+ *
+ *   {
+ *     "labfile": 1,                                  version; required, first thing checked
+ *     "title": "Two hosts, three guests",            plain text, one line, shown when the lab opens
+ *     "description": "Start web, then …",            plain text, several lines (optional, "")
+ *     "hosts":    [ { "name": "host1", "cpus": 4, "memoryMiB": 1024 } ],
+ *     "networks": [ { "name": "xenbr0", "mode": "bridge" } ],     optional, default: this one
+ *     "domains":  [ { "name": "web", "host": "host1", "autostart": true,
+ *                     "config": "name = \"web\"\nmemory = 64\nvcpus = 1\n…" } ],   xl.cfg text
+ *     "files":    [ { "path": "/root/README", "content": "…" } ]                   dom0 files
+ *   }
+ *
+ * schemas/labfile.schema.json publishes the same rules as a JSON Schema (draft 2020-12); the
+ * rules that relate one part to another (unique names, a domain's host exists and can hold it,
+ * the xl.cfg text) are read.ts's alone, because JSON Schema cannot say them.
+ *
+ * Every limit below bounds something a link controls; each says why it is where it is.
+ */
+import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../lab/domain.ts';
+
+/** The version this virtlab writes and reads. A change to what a Labfile means bumps it. */
+export const LABFILE_VERSION = 1;
+
+export type NetworkMode = 'bridge' | 'nat' | 'isolated';
+export const NETWORK_MODES: readonly NetworkMode[] = ['bridge', 'nat', 'isolated'];
+
+export interface LabfileHost {
+  readonly name: string;
+  readonly cpus: number;
+  readonly memoryMiB: number;
+}
+
+export interface LabfileNetwork {
+  readonly name: string;
+  readonly mode: NetworkMode;
+}
+
+export interface LabfileDomain {
+  readonly name: string;
+  /** Name of one of the lab's hosts. */
+  readonly host: string;
+  /** Started when the lab is built (Xen's /etc/xen/auto). */
+  readonly autostart: boolean;
+  /** The xl.cfg file as the dom0 console shows it under /etc/xen/NAME. */
+  readonly config: string;
+}
+
+/** A text file of the dom0 file system (notes, scripts, spare configs). */
+export interface LabfileFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/** A checked Labfile with every default filled in: what read.ts returns and the writers take. */
+export interface Labfile {
+  readonly labfile: typeof LABFILE_VERSION;
+  readonly title: string;
+  readonly description: string;
+  readonly hosts: readonly LabfileHost[];
+  readonly networks: readonly LabfileNetwork[];
+  readonly domains: readonly LabfileDomain[];
+  readonly files: readonly LabfileFile[];
+}
+
+/** What a lab without a "networks" key gets: Xen's usual bridge, the one a vif names by default. */
+export const DEFAULT_NETWORKS: readonly LabfileNetwork[] = [{ name: 'xenbr0', mode: 'bridge' }];
+
+// ---- counts ------------------------------------------------------------------------------------
+
+/** Each host is a column of the dashboard and a placement choice; 8 still fit one screen. */
+export const MAX_HOSTS = 8;
+/** Each running domain is a Web Worker with its own memory: 32 is a classroom lab, far past what one tab runs at once. */
+export const MAX_DOMAINS = 32;
+/** A lab shows bridge, NAT and isolated networks side by side; 8 is plenty and keeps lists short. */
+export const MAX_NETWORKS = 8;
+/** dom0 files are notes and scripts for the exercise; 64 is many, and bounds the checks per file. */
+export const MAX_FILES = 64;
+
+// ---- sizes -------------------------------------------------------------------------------------
+
+/** A title is one line in a dialog and a tab title. */
+export const MAX_TITLE_CHARS = 120;
+/** The description is read before the lab opens: a few paragraphs, not a manual. */
+export const MAX_DESCRIPTION_CHARS = 2000;
+/** A real xl.cfg is under 2 KiB; 16 KiB leaves room for comments and long kernel command lines. */
+export const MAX_CONFIG_CHARS = 16 * 1024;
+/** The dom0 file system's own limit per file (xen/xlcfg-syntax.ts MAX_CFG_CHARS is the same). */
+export const MAX_FILE_CHARS = 64 * 1024;
+/** Real dom0 paths are under 64 characters; 255 keeps listings and messages readable. */
+export const MAX_PATH_CHARS = 255;
+/**
+ * The whole document as UTF-8, after decompressing a link or reading a file: 32 configs at the
+ * cap are 512 KiB, so 1 MiB holds any sensible lab, and stopping there makes a decompression
+ * bomb harmless.
+ */
+export const MAX_LABFILE_BYTES = 1024 * 1024;
+
+// ---- numbers -----------------------------------------------------------------------------------
+
+/** Host CPUs are a budget for vCPUs (host.ts); 64 is more than any machine the lab pretends to be. */
+export const MAX_HOST_CPUS = 64;
+/** A host must hold at least the smallest domain. */
+export const MIN_HOST_MEMORY_MIB = MIN_MEMORY_MIB;
+/** A host's memory is a budget, not an allocation, but 8 × 16 GiB already promises more than a tab can back. */
+export const MAX_HOST_MEMORY_MIB = 16 * 1024;
+/** Guest RAM: what the board accepts (machine/board.ts MAX_RAM_BYTES, lab/domain.ts). */
+export { MIN_MEMORY_MIB as MIN_DOMAIN_MEMORY_MIB, MAX_MEMORY_MIB as MAX_DOMAIN_MEMORY_MIB };
+/** describeMachine() builds boards of 1..8 harts. */
+export const MAX_VCPUS = 8;
+
+// ---- patterns (the schema uses these exact strings; tests/unit/labfile/schema.test.ts checks) ---
+
+/** Hosts and domains: the lab's rule (lab/domain.ts), which also makes a safe /etc/xen file name. */
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$';
+/** A network is a Linux bridge in dom0: interface names are at most 15 characters (IFNAMSIZ 16). */
+export const NETWORK_NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$';
+/**
+ * An absolute dom0 path: "/"-separated names of letters, digits and "_.+@-", no "." or ".."
+ * component (a file cannot land outside the tree it names), at most 16 levels.
+ */
+export const PATH_PATTERN = '^(?:/(?!\\.{1,2}(?:/|$))[A-Za-z0-9_.+@-]{1,64}){1,16}$';
+
+/**
+ * Characters no text in a Labfile may hold (as a regex class body, read with the `u` flag):
+ * - C0 controls other than tab and line feed, DEL and C1 controls: text from a link reaches the
+ *   dom0 terminal (`cat`, `lab import`), where ESC/CSI/OSC sequences would move the cursor,
+ *   retitle the window or write the clipboard; a carriage return could overwrite a line shown;
+ * - bidirectional embeddings, overrides and isolates (U+202A–202E, U+2066–2069): they make text
+ *   read differently from what it is ("Trojan Source"), in a dialog that asks for trust;
+ * - lone surrogates: not Unicode text (they would not survive UTF-8), and with `u` the class
+ *   matches only unpaired ones.
+ */
+export const TEXT_FORBIDDEN = '\\u0000-\\u0008\\u000b-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff';
+/** The same for one line of text (the title): tab and line feed are not allowed either. */
+export const LINE_FORBIDDEN = '\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff';
+/** Several lines: description, xl.cfg text, file contents. */
+export const TEXT_PATTERN = `^[^${TEXT_FORBIDDEN}]*$`;
+/** One line: the title. */
+export const LINE_PATTERN = `^[^${LINE_FORBIDDEN}]*$`;
+/** The title must show something. */
+export const VISIBLE_PATTERN = '\\S';
