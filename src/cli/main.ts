@@ -15,7 +15,10 @@ const INPUT_ERRORS = new Set(['UsageError', 'FileError', 'ImageError', 'CatalogE
 export async function main(argv: readonly string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
-    if (cmd === 'run') return await runCommand(rest);
+    if (cmd === 'run') {
+      if (rest.includes('--help') || rest.includes('-h')) { process.stdout.write(RUN_USAGE + '\n'); return 0; }
+      return await runCommand(rest);
+    }
     if (cmd === undefined || cmd === '--help' || cmd === '-h' || cmd === 'help') {
       process.stdout.write(USAGE + '\n');
       return cmd === undefined ? 2 : 0;

@@ -232,6 +232,13 @@ describe('virtlab main() in-process: input errors that are caught before the con
     expectTwo(await mainIn(['run', '--kernel', f('loop.bin'), '--initrd', f('no-such-initrd')]), 'no-such-initrd');
     expectTwo(await mainIn(['run', '--bios', f('no-such-fw.bin'), '--kernel', f('loop.bin')]), 'no-such-fw.bin');
   });
+  it('run --help prints the usage on stdout and exits 0', async () => {
+    const r = await mainIn(['run', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('usage: virtlab run');
+    expect(r.stderr).toBe('');
+  });
+
   it('stray positional argument', async () => {
     expectTwo(await mainIn(['run', '--kernel', f('loop.bin'), 'extra']), 'extra');
   });
