@@ -16,6 +16,9 @@ import { PvPanic } from './devices/pvpanic.ts';
 import type { MmioDevice } from './devices/device.ts';
 import { Sbi, type ResetKind } from './sbi.ts';
 import { parseElf, isElf, ImageError } from './loader/elf.ts';
+import { saveCpu, restoreCpu } from './snapshot/cpu.ts';
+import { checkMachineState, type MachineState } from './snapshot/machine.ts';
+import { toBase64, fromBase64 } from './snapshot/check.ts';
 
 export type Bios = { kind: 'none' } | { kind: 'builtin' } | { kind: 'firmware'; bytes: Uint8Array };
 
@@ -59,8 +62,11 @@ export class VirtualMachine {
   readonly plic: Plic;
   readonly bus: MmioBus;
   readonly sbi: Sbi;
+  /** Device models by board region name (the bus routes to them; save/restore walks them). */
+  readonly devices: Readonly<Record<string, MmioDevice>>;
   private exit: VmExit | undefined;
-  private readonly t0: number;
+  /** io.now() at guest time 0; restoreState() moves it so guest time continues where it was. */
+  private t0: number;
   private totalExecuted = 0;
 
   constructor(module: WebAssembly.Module, readonly machine: Machine, private readonly io: VmIo) {
@@ -108,6 +114,7 @@ export class VirtualMachine {
     if (rtcRegion) devices[rtcRegion.name] = new GoldfishRtc({ irq: this.plic.irqLine(rtcRegion.irq!) });
     const panicRegion = machine.regions.find((r) => r.kind === 'pvpanic');
     if (panicRegion) devices[panicRegion.name] = new PvPanic(() => { this.exit ??= { kind: 'crashed' }; });
+    this.devices = devices;
     this.bus = new MmioBus(machine, devices);
     this.sbi = new Sbi(this.core, {
       consolePut: (b) => io.consoleOut(Uint8Array.of(b)),
@@ -261,5 +268,51 @@ export class VirtualMachine {
 
   private reset(kind: ResetKind, _reason: number): void {
     this.exit = kind === 'shutdown' ? { kind: 'poweroff' } : { kind: 'reboot' };
+  }
+
+  // ---- save / restore (snapshot/, migration/) ------------------------------------------------
+
+  /**
+   * Everything but RAM, as plain named fields (snapshot/machine.ts). Call between slices; the
+   * VM is left as it was, except that guest time is brought up to now (as the next slice would).
+   */
+  saveState(): MachineState {
+    const time = this.syncTime();
+    const devices: Record<string, ReturnType<MmioDevice['save']>> = {};
+    for (const [name, d] of Object.entries(this.devices)) devices[name] = d.save();
+    return {
+      cpu: saveCpu(this.core),
+      devices,
+      vm: {
+        timeTicks: time.toString(),
+        instructions: this.totalExecuted,
+        exit: this.exit ?? null,
+        rom: toBase64(this.core.romBytes()),
+        sbiCalls: [...this.sbi.calls],
+      },
+    };
+  }
+
+  /**
+   * Load a state saved by saveState() on a machine of the same description (RAM is restored
+   * separately, page by page). Untrusted input: everything is checked, and a state that does not
+   * fit throws a SnapshotError or a RangeError; the VM must then be discarded, never run.
+   */
+  restoreState(state: MachineState): void {
+    const s = checkMachineState(state, Object.keys(this.devices));
+    const rom = fromBase64(s.vm.rom, 'vm state: field "rom"', this.core.romBytes().length);
+    restoreCpu(this.core, s.cpu);
+    // The PLIC last: its restore reports every context's level, which sets the core's MEIP/SEIP
+    // lines after the other devices have driven their IRQ lines into it.
+    const entries = Object.entries(this.devices);
+    for (const [name, d] of entries) if (d !== this.plic) d.restore(s.devices[name]);
+    for (const [name, d] of entries) if (d === this.plic) d.restore(s.devices[name]);
+    this.core.romBytes().set(rom);
+    this.t0 = this.io.now() - Number(BigInt(s.vm.timeTicks)) / TICKS_PER_MS;
+    this.totalExecuted = s.vm.instructions;
+    this.exit = s.vm.exit ?? undefined;
+    this.sbi.calls.clear();
+    for (const [eid, n] of s.vm.sbiCalls) this.sbi.calls.set(eid, n);
+    this.core.exports.interruptsChanged();
   }
 }
