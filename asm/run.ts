@@ -153,6 +153,9 @@ export function run(budget: u32): u32 {
   set64(O_CYCLE, get64(O_CYCLE) + n);
   // Leave mtime where this run's interpolation got to, so the host can keep it monotonic.
   set64(O_TIME, get64(O_TIME) + ((n * <u64>timeRate) >> 16));
+  // O_TIME now includes this run's instructions: a host call before the next run (SBI set_timer ->
+  // interruptsChanged) must not add them a second time.
+  publishRetired(0);
   set64(O_EXECUTED, n);
   set32(O_FFLAGS, getFflags());
   set32(O_STOP, reason);
