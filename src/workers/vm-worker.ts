@@ -5,7 +5,7 @@
  */
 import * as Comlink from 'comlink';
 import { VmRunner } from './vm-runner.ts';
-import { makeYield } from './yield.ts';
+import { makeTurn } from '../hypervisor/turn.ts';
 import type { VmWorkerApi } from './protocol.ts';
 
 let runner: VmRunner | undefined;
@@ -18,7 +18,7 @@ function current(): VmRunner {
 const api: VmWorkerApi = {
   start(setup, events) {
     if (runner) throw new Error('the VM is already started');
-    runner = new VmRunner(setup, { yieldNow: makeYield(), emit: (e) => void events(e) });
+    runner = new VmRunner(setup, { yieldNow: makeTurn(), emit: (e) => void events(e) });
     runner.start();
     return runner.memory;
   },

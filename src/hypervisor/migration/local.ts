@@ -15,7 +15,7 @@ import type { MigrationSource } from './precopy.ts';
 import type { DestinationVm } from './restore.ts';
 import type { MigrationHeader } from './stream.ts';
 import { syncDirtyLog } from './dirty-log.ts';
-import { makeTurn } from './turn.ts';
+import { makeTurn } from '../turn.ts';
 
 export type LocalRunState = 'created' | 'running' | 'paused' | 'exited' | 'crashed' | 'destroyed';
 

@@ -29,7 +29,7 @@ import { PAGE_SIZE, countDirty, dirtyPages, isZeroPage, mergeDirty, pageCount, r
 import { DEFAULT_LINK, Pacer } from './link.ts';
 import { stateSections } from './restore.ts';
 import type { SourceTransport, ToSource } from './transport.ts';
-import { makeTurn } from './turn.ts';
+import { makeTurn } from '../turn.ts';
 
 /** What the engine needs of the VM being migrated away. */
 export interface MigrationSource {

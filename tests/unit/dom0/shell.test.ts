@@ -6,6 +6,7 @@ import { parseXlCfg } from '../../../src/hypervisor/xen/xlcfg.ts';
 import { FakeHost } from './fake-host.ts';
 import { counting, T0 } from './run.ts';
 import { Term } from './term.ts';
+import { CHEF } from '../xen/chef.ts';
 
 const PROMPT = 'root@dom0:~# ';
 const LEFT = '\x1b[D';
@@ -202,20 +203,7 @@ describe('dom0 shell: Tab completion', () => {
 });
 
 describe('dom0 shell: here-documents, typed input, pipes, redirections', () => {
-  const CHEF = `name = "chef"
-uuid = "f4e2e3b4-7f3d-4b1b-8b3b-3b4b1b7f3d4b"
-maxmem = 1024
-memory = 1024
-vcpus = 1
-bootloader = "/usr/bin/pygrub"
-on_poweroff = "destroy"
-on_reboot = "restart"
-on_crash = "restart"
-vfb = [ ]
-disk = [ "file:/vm/chef.dsk,xvda,w" ]
-vif = [ "mac=00:16:3e:2b:2b:2b,bridge=xenbr0" ]
-`;
-
+  
   it('runs the seed’s story: write /etc/xen/chef, create, list, pause, resume, shut down', async () => {
     const s = session();
     await s.type(`cat > /etc/xen/chef << EOF\r${CHEF.replace(/\n/g, '\r')}EOF\r`);

@@ -3,23 +3,11 @@ import { parseXlCfg } from '../../../src/hypervisor/xen/xlcfg.ts';
 import { vshTable } from '../../../src/hypervisor/dom0/virsh.ts';
 import { FakeHost } from './fake-host.ts';
 import { makeEnv, run } from './run.ts';
+import { CHEF } from '../xen/chef.ts';
 
 const cfg = (name: string, memory = 128, extra = '') =>
   parseXlCfg(`name = "${name}"\nuuid = "00000000-0000-4000-8000-${String(memory).padStart(12, '0')}"\nmemory = ${memory}\nimage = "linux"\n${extra}`).config;
 
-const CHEF = `name = "chef"
-uuid = "f4e2e3b4-7f3d-4b1b-8b3b-3b4b1b7f3d4b"
-maxmem = 1024
-memory = 1024
-vcpus = 1
-bootloader = "/usr/bin/pygrub"
-on_poweroff = "destroy"
-on_reboot = "restart"
-on_crash = "restart"
-vfb = [ ]
-disk = [ "file:/vm/chef.dsk,xvda,w" ]
-vif = [ "mac=00:16:3e:2b:2b:2b,bridge=xenbr0" ]
-`;
 
 function lab() {
   const env = makeEnv();

@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseXlCfg } from '../../../src/hypervisor/xen/xlcfg.ts';
 import { xlState } from '../../../src/hypervisor/dom0/xl.ts';
 import { makeEnv, run, T0 } from './run.ts';
+import { CHEF } from '../xen/chef.ts';
 
 const cfg = (name: string, memory = 128) => parseXlCfg(`name = "${name}"\nmemory = ${memory}\nimage = "linux"`).config;
 
-const CHEF = `name = "chef"
-uuid = "f4e2e3b4-7f3d-4b1b-8b3b-3b4b1b7f3d4b"
-maxmem = 1024
-memory = 1024
-vcpus = 1
-bootloader = "/usr/bin/pygrub"
-on_poweroff = "destroy"
-on_reboot = "restart"
-on_crash = "restart"
-vfb = [ ]
-disk = [ "file:/vm/chef.dsk,xvda,w" ]
-vif = [ "mac=00:16:3e:2b:2b:2b,bridge=xenbr0" ]
-`;
 
 const HEADER = 'Name                                        ID   Mem VCPUs\tState\tTime(s)\n';
 const DOM0 = 'Domain-0                                     0   256     1     r-----       0.0\n';

@@ -3,21 +3,9 @@ import { formatDisk, formatVif, parseDisk, parseVif } from '../../../src/hypervi
 import { generateMac, generateUuid, macProblem } from '../../../src/hypervisor/xen/ids.ts';
 import { bootOf, parseXlCfg, serializeXlCfg, XlCfgError, type XlConfig } from '../../../src/hypervisor/xen/xlcfg.ts';
 import { MAX_CFG_CHARS, MAX_LIST_ITEMS, MAX_STRING_CHARS } from '../../../src/hypervisor/xen/xlcfg-syntax.ts';
+import { CHEF } from './chef.ts';
 
 /** The seed's /etc/xen/chef, exactly as written there. */
-const CHEF = `name = "chef"
-uuid = "f4e2e3b4-7f3d-4b1b-8b3b-3b4b1b7f3d4b"
-maxmem = 1024
-memory = 1024
-vcpus = 1
-bootloader = "/usr/bin/pygrub"
-on_poweroff = "destroy"
-on_reboot = "restart"
-on_crash = "restart"
-vfb = [ ]
-disk = [ "file:/vm/chef.dsk,xvda,w" ]
-vif = [ "mac=00:16:3e:2b:2b:2b,bridge=xenbr0" ]
-`;
 
 const fixed = (byte: number) => (b: Uint8Array) => b.fill(byte);
 
