@@ -25,6 +25,7 @@ test('a bare-metal VM prints to its console; pause stops it, resume goes on, des
   const last = async () => Math.max(...[...(await lab.screen('tick')).matchAll(/counter: (\d+)/g)].map((m) => Number(m[1])));
   await lab.action('tick', 'Pause').click();
   await expect(lab.state('tick')).toHaveText('paused');
+  await page.waitForTimeout(400); // as below: output from before the pause may still be landing
   const frozen = await last();
   await page.waitForTimeout(700);
   expect(await last()).toBe(frozen);
@@ -35,6 +36,9 @@ test('a bare-metal VM prints to its console; pause stops it, resume goes on, des
 
   await lab.action('tick', 'Destroy').click();
   await expect(lab.state('tick')).toHaveText('shut off');
+  // Bytes the guest printed just before the worker was terminated may still be on their way to the
+  // terminal (it draws at most every 100 ms during floods): let them land, then nothing more may.
+  await page.waitForTimeout(400);
   const stopped = await last();
   await page.waitForTimeout(500);
   expect(await last()).toBe(stopped);
