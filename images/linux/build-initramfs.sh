@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Packs the initramfs (newc cpio, gzip) without root: the kernel tree's usr/gen_init_cpio reads
-# images/linux/initramfs.list plus a symlink per busybox applet; device nodes come from the list.
+# images/linux/initramfs.list (files from images/linux/rootfs/, device nodes, /init -> busybox)
+# plus a symlink per busybox applet.
 # Needs build-kernel.sh (for gen_init_cpio) and build-busybox.sh to have run.
 # Output: images/work/out/linux/initramfs.cpio.gz
 source "$(dirname "$0")/../lib.sh"
@@ -22,8 +23,7 @@ export SOURCE_DATE_EPOCH="$(changelog_epoch /usr/share/doc/linux-source-6.1/chan
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE/bin"
-cp -r "$IMAGES_DIR/linux/rootfs/etc" "$STAGE/etc"
-cp "$IMAGES_DIR/linux/init" "$STAGE/init"
+cp -r "$IMAGES_DIR/linux/rootfs/." "$STAGE/"
 cp "$OUT/busybox" "$STAGE/bin/busybox"
 find "$STAGE" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
@@ -32,7 +32,7 @@ list="$WORK/initramfs.full.list"
   cat "$IMAGES_DIR/linux/initramfs.list"
   echo "# busybox applets"
   sort -u "$OUT/busybox.links" | while read -r path; do
-    case "$path" in /bin/busybox|/linuxrc) continue ;; esac
+    case "$path" in /bin/busybox|/linuxrc|/init) continue ;; esac
     printf 'slink %s /bin/busybox 0777 0 0\n' "$path"
   done
 } >"$list"

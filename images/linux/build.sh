@@ -2,11 +2,19 @@
 # Builds and publishes the `linux` image: kernel Image + busybox initramfs.
 #   public/images/linux/Image.gz            (decompressed: arch/riscv/boot/Image, load at 0x80200000)
 #   public/images/linux/initramfs.cpio.gz   (decompressed: the newc cpio archive)
+# Usage: build.sh [kernel] [busybox] [initramfs]   (default: all three, in that order). Naming
+# steps rebuilds only those from what earlier builds left in images/work/out/linux, e.g.
+# `build.sh initramfs` after editing rootfs/ (seconds, where the kernel takes minutes).
 source "$(dirname "$0")/../lib.sh"
 
-bash "$IMAGES_DIR/linux/build-kernel.sh"
-bash "$IMAGES_DIR/linux/build-busybox.sh"
-bash "$IMAGES_DIR/linux/build-initramfs.sh"
+steps=("$@")
+[ ${#steps[@]} -gt 0 ] || steps=(kernel busybox initramfs)
+for step in "${steps[@]}"; do
+  case "$step" in kernel|busybox|initramfs) ;; *) die "unknown step '$step' (kernel, busybox, initramfs)" ;; esac
+done
+for step in kernel busybox initramfs; do
+  case " ${steps[*]} " in *" $step "*) bash "$IMAGES_DIR/linux/build-$step.sh" ;; esac
+done
 
 OUT="$WORK/out/linux"
 cat >"$OUT/versions.json" <<JSON

@@ -32,6 +32,11 @@ export interface BootImages {
 export interface VmIo {
   /** Console output (UART and SBI console). The bytes are only valid during the call. */
   consoleOut(bytes: Uint8Array): void;
+  /**
+   * Output of the guest agent UART (never mixed into the console); the bytes are only valid
+   * during the call. The initial value of VirtualMachine.agentOut, which a GuestAgent replaces.
+   */
+  agentOut?(bytes: Uint8Array): void;
   /** Milliseconds from a monotonic clock (performance.now). */
   now(): number;
 }
@@ -59,6 +64,13 @@ const TICKS_PER_MS = TIMEBASE_HZ / 1000;
 export class VirtualMachine {
   readonly core: Core;
   readonly uart: Uart16550;
+  /** The guest agent's UART (board.ts AGENT_UART), if the board has one. */
+  readonly agentUart: Uart16550 | undefined;
+  /**
+   * Where the agent UART's output goes (guest-agent.ts sets it); dropped while unset. Called
+   * during runSlice(), with bytes only valid during the call.
+   */
+  agentOut: ((bytes: Uint8Array) => void) | undefined;
   readonly plic: Plic;
   readonly bus: MmioBus;
   readonly sbi: Sbi;
@@ -110,6 +122,16 @@ export class VirtualMachine {
       plic: this.plic,
       test: new Finisher((e) => this.finish(e)),
     };
+    this.agentOut = io.agentOut?.bind(io);
+    const agentRegion = machine.regions.find((r) => r.kind === 'agent');
+    if (agentRegion) {
+      this.agentUart = new Uart16550({
+        name: agentRegion.name,
+        backend: { write: (bytes) => this.agentOut?.(bytes) },
+        irq: this.plic.irqLine(agentRegion.irq!),
+      });
+      devices[agentRegion.name] = this.agentUart;
+    }
     const rtcRegion = machine.regions.find((r) => r.kind === 'rtc');
     if (rtcRegion) devices[rtcRegion.name] = new GoldfishRtc({ irq: this.plic.irqLine(rtcRegion.irq!) });
     const panicRegion = machine.regions.find((r) => r.kind === 'pvpanic');
@@ -205,6 +227,19 @@ export class VirtualMachine {
   /** Bytes typed at the console. Returns how many were dropped because the input queue was full. */
   consoleInput(bytes: Uint8Array): number {
     return this.uart.pushInput(bytes);
+  }
+
+  /**
+   * Bytes for the guest agent, into the agent UART's receive side. Returns how many were dropped:
+   * all of them on a board without the agent UART, else those its input queue had no room for.
+   */
+  agentInput(bytes: Uint8Array): number {
+    return this.agentUart ? this.agentUart.pushInput(bytes) : bytes.length;
+  }
+
+  /** Takes back agent input the guest has not received yet (see Uart16550.discardQueuedInput). */
+  agentDiscardInput(): number {
+    return this.agentUart?.discardQueuedInput() ?? 0;
   }
 
   get exited(): VmExit | undefined { return this.exit; }

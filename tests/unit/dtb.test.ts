@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  AGENT_UART,
   CLINT,
   DRAM_BASE,
   PVPANIC,
@@ -43,6 +44,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const hex = (n: number): string => n.toString(16);
 const serialPath = `/soc/serial@${hex(UART0.base)}`;
+const agentPath = `/soc/serial@${hex(AGENT_UART.base)}`;
 const plicPath = `/soc/plic@${hex(PLIC.base)}`;
 const clintPath = `/soc/clint@${hex(CLINT.base)}`;
 const testPath = `/soc/test@${hex(FINISHER.base)}`;
@@ -83,6 +85,7 @@ describe('buildDtb for a one-hart machine with defaults', () => {
     expect(nodePaths(root)).toEqual([
       '/',
       '/chosen',
+      '/aliases',
       `/memory@${hex(DRAM_BASE)}`,
       '/cpus',
       '/cpus/cpu@0',
@@ -97,6 +100,7 @@ describe('buildDtb for a one-hart machine with defaults', () => {
       clintPath,
       plicPath,
       serialPath,
+      agentPath,
       '/poweroff',
       '/reboot',
     ]);
@@ -188,6 +192,41 @@ describe('buildDtb for a one-hart machine with defaults', () => {
     const phandles = [...walkNodes(root)].filter((n) => n.props.has('phandle')).map((n) => propU32(n, 'phandle'));
     expect(new Set(phandles).size).toBe(phandles.length);
     expect(phandles.every((p) => p !== 0 && p !== 0xffff_ffff)).toBe(true);
+  });
+});
+
+describe('buildDtb: the guest agent UART', () => {
+  const root = build();
+
+  it('is a second ns16550a on its own PLIC source, wired like the console UART', () => {
+    const agent = node(root, agentPath);
+    expect([...agent.props.keys()]).toEqual(['compatible', 'reg', 'clock-frequency', 'interrupt-parent', 'interrupts']);
+    expect(propString(agent, 'compatible')).toBe('ns16550a');
+    expect(propU32Array(agent, 'reg')).toEqual([0, AGENT_UART.base, 0, AGENT_UART.size]);
+    expect(propU32(agent, 'clock-frequency')).toBe(UART_CLOCK_HZ);
+    expect(target(root, propU32(agent, 'interrupt-parent'))).toBe(plicPath);
+    expect(propU32(agent, 'interrupts')).toBe(AGENT_UART.irq);
+    const irqs = describeMachine({ ramBytes: 128 * MiB, harts: 1, virtio: Array(VIRTIO.slots).fill('block') })
+      .regions.flatMap((r) => (r.irq === undefined ? [] : [r.irq]));
+    expect(new Set(irqs).size).toBe(irqs.length);
+    expect(Math.max(...irqs)).toBeLessThanOrEqual(PLIC_SOURCES);
+  });
+
+  it('gets ttyS1 through the serial1 alias while the console stays serial0 and stdout', () => {
+    const aliases = node(root, '/aliases');
+    expect([...aliases.props.keys()]).toEqual(['serial0', 'serial1']);
+    expect(propString(aliases, 'serial0')).toBe(serialPath);
+    expect(propString(aliases, 'serial1')).toBe(agentPath);
+    expect(propString(node(root, '/chosen'), 'stdout-path')).toBe(serialPath);
+    // Not a console: stdout-path can only name a 'uart' region.
+    expect(() => build({}, { stdout: 'agent' })).toThrow(/"agent" is not a UART of this machine \(UARTs: uart0\)/);
+  });
+
+  it('is left out with agent: false, keeping the serial0 alias', () => {
+    const bare = build({ agent: false });
+    expect(findNode(bare, agentPath)).toBeUndefined();
+    expect([...node(bare, '/aliases').props.keys()]).toEqual(['serial0']);
+    expect(propString(node(bare, '/aliases'), 'serial0')).toBe(serialPath);
   });
 });
 
@@ -347,8 +386,9 @@ describe.skipIf(!hasDtc || !hasQemu)('generated DTB against QEMU virt (needs dtc
 
     const qemuPaths = new Set(nodePaths(qemu));
     const ourPaths = nodePaths(ours);
-    // pvpanic is ours alone: QEMU's RISC-V virt board has no pvpanic-mmio device.
-    expect(ourPaths.filter((p) => !qemuPaths.has(p))).toEqual(['/soc/pvpanic@102000']);
+    // Ours alone, each for a reason: QEMU's RISC-V virt board has no pvpanic-mmio device and one
+    // serial port (the agent UART is ours), and QEMU 7.2 writes no /aliases (8.0 writes serial0).
+    expect(ourPaths.filter((p) => !qemuPaths.has(p))).toEqual(['/aliases', '/soc/pvpanic@102000', agentPath]);
     // What QEMU has and we don't: devices the board does not model.
     const notModeled = [...qemuPaths].filter((p) => !ourPaths.includes(p));
     expect(notModeled.sort()).toEqual(['/flash@20000000', '/fw-cfg@10100000', '/platform-bus@4000000', '/pmu', '/soc/pci@30000000']);

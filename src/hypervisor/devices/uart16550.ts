@@ -164,6 +164,18 @@ export class Uart16550 implements MmioDevice {
     return this.queueCount;
   }
 
+  /**
+   * Takes back host input still "on the line" (the queue; what reached the RX FIFO stays), and
+   * returns how many bytes that was. The guest agent client does this when a request times out,
+   * so that a guest which starts listening later does not act on a request already given up.
+   */
+  discardQueuedInput(): number {
+    const n = this.queueCount;
+    this.queueHead = 0;
+    this.queueCount = 0;
+    return n;
+  }
+
   read(offset: number, _size: AccessSize): number {
     switch (offset) {
       case REG_DATA:

@@ -14,6 +14,8 @@ export type DeviceKind =
   | 'clint'
   | 'plic'
   | 'uart'
+  /** The guest agent's NS16550A: a second serial port whose bytes go to the host's agent client. */
+  | 'agent'
   | 'virtio'
   | 'pvpanic'
   | 'ram';
@@ -38,6 +40,14 @@ export const PVPANIC = { base: 0x0010_2000, size: 0x1000 } as const;
 export const CLINT = { base: 0x0200_0000, size: 0x1_0000 } as const;
 export const PLIC = { base: 0x0c00_0000, size: 0x60_0000 } as const;
 export const UART0 = { base: 0x1000_0000, size: 0x100, irq: 10 } as const;
+/**
+ * The guest agent channel: a second NS16550A, as qemu-guest-agent's serial port (QEMU gives it a
+ * virtio-serial port; our Linux has the 8250 driver already). QEMU virt has no second UART, so
+ * its place is ours to choose: right after UART0, inside the 0x1000_0000..0x1000_1000 page QEMU
+ * leaves free below the virtio slots, and PLIC source 12, the first one after the RTC's that
+ * QEMU virt does not wire (virtio 1..8, UART 10, RTC 11; PCIe uses 32..35).
+ */
+export const AGENT_UART = { base: 0x1000_0100, size: 0x100, irq: 12 } as const;
 export const VIRTIO = { base: 0x1000_1000, stride: 0x1000, slots: 8, firstIrq: 1 } as const;
 export const DRAM_BASE = 0x8000_0000;
 
@@ -51,7 +61,7 @@ export const UART_CLOCK_HZ = 3_686_400;
  * syscon-reboot nodes tell the guest to write `pass` and `reset`.
  */
 export const FINISHER_CODE = { fail: 0x3333, pass: 0x5555, reset: 0x7777 } as const;
-/** PLIC sources the board wires (riscv,ndev). Sources 1..8 virtio, 10 UART, 11 RTC. */
+/** PLIC sources the board wires (riscv,ndev). Sources 1..8 virtio, 10 UART, 11 RTC, 12 agent UART. */
 export const PLIC_SOURCES = 31;
 /** Where the built-in SBI firmware path enters the kernel (OpenSBI's fw_jump default offset). */
 export const KERNEL_ENTRY = DRAM_BASE + 0x20_0000;
@@ -66,6 +76,8 @@ export interface MachineOptions {
   readonly rtc?: boolean;
   /** Include the pvpanic device (guest kernel panics reported to the hypervisor). */
   readonly pvpanic?: boolean;
+  /** Include the guest agent UART (default on; the guest finds it as ttyS1, see dtb.ts). */
+  readonly agent?: boolean;
 }
 
 export type VirtioKind = 'block' | 'net' | 'console' | 'entropy';
@@ -101,6 +113,7 @@ export function describeMachine(opts: MachineOptions): Machine {
     { kind: 'clint', name: 'clint', ...CLINT },
     { kind: 'plic', name: 'plic', ...PLIC },
     { kind: 'uart', name: 'uart0', ...UART0 },
+    ...(opts.agent === false ? [] : [{ kind: 'agent' as const, name: 'agent', ...AGENT_UART }]),
     ...virtio.map((_, n) => ({
       kind: 'virtio' as const,
       name: `virtio${n}`,

@@ -66,6 +66,7 @@ const NODE_NAME: Partial<Record<DeviceKind, string>> = {
   clint: 'clint',
   plic: 'plic',
   uart: 'serial',
+  agent: 'serial',
   virtio: 'virtio_mmio',
   ram: 'memory',
 };
@@ -126,6 +127,7 @@ export function buildDtb(machine: Machine, opts: DtbOptions = {}): Uint8Array {
   w.propString('compatible', BOARD_COMPATIBLE).propString('model', BOARD_MODEL);
 
   writeChosen(w, machine, opts);
+  writeAliases(w, machine);
   const ram = only(machine, 'ram');
   w.beginNode(dtNodeName(ram)).propString('device_type', 'memory').propU32Array('reg', reg(ram)).endNode();
   writeCpus(w, harts, ph);
@@ -157,6 +159,22 @@ function writeChosen(w: FdtWriter, machine: Machine, opts: DtbOptions): void {
     w.propU64('linux,initrd-start', start).propU64('linux,initrd-end', end);
   }
   if (opts.rngSeed !== undefined) w.propBytes('rng-seed', opts.rngSeed);
+  w.endNode();
+}
+
+/**
+ * Fixed serial line numbers: Linux's of_serial gives a port the line of its `serialN` alias, so
+ * the console stays ttyS0 and the agent UART is ttyS1 whatever the probe order (without aliases
+ * the 8250 driver numbers ports as they probe). QEMU 7.2 writes no /aliases; 8.0 writes serial0.
+ */
+function writeAliases(w: FdtWriter, machine: Machine): void {
+  const serial = [
+    ...machine.regions.filter((r) => r.kind === 'uart'),
+    ...machine.regions.filter((r) => r.kind === 'agent'),
+  ];
+  if (serial.length === 0) return;
+  w.beginNode('aliases');
+  serial.forEach((r, n) => w.propString(`serial${n}`, dtNodePath(r)));
   w.endNode();
 }
 
@@ -242,6 +260,7 @@ function writeSoc(w: FdtWriter, machine: Machine, harts: number[], ph: Phandles)
         w.propU32Array('interrupts-extended', harts.flatMap((h) => [ph.intc[h], IRQ_M_EXT, ph.intc[h], IRQ_S_EXT]));
         break;
       case 'uart':
+      case 'agent': // the same NS16550A; only the host side differs
         w.propString('compatible', 'ns16550a');
         w.propU32Array('reg', reg(region));
         w.propU32('clock-frequency', UART_CLOCK_HZ);

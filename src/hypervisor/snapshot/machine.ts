@@ -30,7 +30,7 @@ export interface VmLevelState {
 
 export interface MachineState {
   readonly cpu: CpuState;
-  /** By device (= board region) name: "uart0", "plic", "test", "rtc", "pvpanic". */
+  /** By device (= board region) name: "uart0", "agent", "plic", "test", "rtc", "pvpanic". */
   readonly devices: { readonly [name: string]: DeviceState };
   readonly vm: VmLevelState;
 }

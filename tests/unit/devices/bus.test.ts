@@ -6,6 +6,7 @@ import {
   FINISHER,
   PLIC,
   RTC,
+  AGENT_UART,
   UART0,
   VIRTIO,
   describeMachine,
@@ -107,13 +108,14 @@ describe('MmioBus faults', () => {
   const cases: [string, number, string][] = [
     ['below everything', 0x0, 'unmapped'],
     ['between regions', 0x0200_0000 + CLINT.size, 'unmapped'],
-    ['past the UART registers window', UART0.base + UART0.size, 'unmapped'],
+    ['past the UART registers windows', AGENT_UART.base + AGENT_UART.size, 'unmapped'],
     ['past the end of RAM', DRAM_BASE + 64 * 1024 * 1024, 'unmapped'],
     ['far above', 2 ** 40, 'unmapped'],
     ['the boot ROM', BOOTROM.base, 'core-owned'],
     ['the CLINT', CLINT.base + 0x4000, 'core-owned'],
     ['RAM', DRAM_BASE, 'core-owned'],
     ['a virtio slot with no device model', VIRTIO.base + VIRTIO.stride, 'no-device'],
+    ['the agent UART with no device model', UART0.base + UART0.size, 'no-device'],
   ];
   for (const [what, addr, reason] of cases) {
     it(`faults ${what} (${reason}) on read and write`, () => {
@@ -170,6 +172,7 @@ describe('MmioBus construction and routes', () => {
       ['clint', 'core', undefined],
       ['plic', 'device', 'plic'],
       ['uart0', 'device', 'uart0'],
+      ['agent', 'none', undefined],
       ['virtio0', 'device', 'virtio-blk'],
       ['virtio1', 'none', undefined],
       ['memory', 'core', undefined],

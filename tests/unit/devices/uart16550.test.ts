@@ -184,6 +184,25 @@ describe('Uart16550 receive', () => {
     expect(uart.droppedInputBytes).toBe(13);
     expect(uart.queuedInputBytes).toBe(INPUT_QUEUE_BYTES);
   });
+
+  it('takes back queued input (not what reached the FIFO), then queues anew', () => {
+    const { uart, rd, wr, irq } = makeUart();
+    wr(FCR, 0x01);
+    wr(IER, IER_RX);
+    uart.pushInput(Array.from({ length: 40 }, (_, i) => i));
+    expect(uart.discardQueuedInput()).toBe(40 - RX_FIFO_BYTES);
+    expect(uart.queuedInputBytes).toBe(0);
+    expect(uart.discardQueuedInput()).toBe(0);
+    expect(irq.level).toBe(true);
+    const got: number[] = [];
+    while (rd(LSR) & LSR_DR) got.push(rd(RBR));
+    expect(got).toEqual(Array.from({ length: RX_FIFO_BYTES }, (_, i) => i));
+    expect(irq.level).toBe(false);
+    uart.pushInput([0x61, 0x62]);
+    expect([rd(RBR), rd(RBR)]).toEqual([0x61, 0x62]);
+    // The ring restarts cleanly: nothing stale from before the discard comes back.
+    expect(rd(LSR) & LSR_DR).toBe(0);
+  });
 });
 
 describe('Uart16550 interrupts', () => {
