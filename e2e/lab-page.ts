@@ -74,3 +74,36 @@ export class LabPage {
     return this.vm(vm).getByRole('button', { name: label, exact: true });
   }
 }
+
+/** The dom0 console's prompt (the shell's hostname is dom0; home is /root). */
+export const DOM0_PROMPT = 'root@dom0:~#';
+
+/** The dom0 console: open it from the top bar and run command lines in it. */
+export class Dom0Console {
+  constructor(readonly lab: LabPage) {}
+
+  /** Open it from the top bar's dom0 button (if it is not open yet) and bring it to the front. */
+  async open(): Promise<void> {
+    const region = this.lab.console('dom0');
+    if (!(await region.isVisible())) await this.lab.page.getByRole('button', { name: 'dom0', exact: true }).click();
+    await expect(region).toBeVisible();
+    await this.lab.waitForScreen('dom0', new RegExp(`${DOM0_PROMPT}\\s*$`));
+  }
+
+  /** Clear the screen (Ctrl-L), so what follows is all that shows. */
+  async clear(): Promise<void> {
+    await this.lab.console('dom0').locator('.xterm').click();
+    await this.lab.page.keyboard.press('Control+l');
+  }
+
+  /**
+   * Clear the screen, type a command line (several lines for a here-document) and Enter; wait
+   * until the screen matches `expected` (default: the line, then the prompt back after its output).
+   */
+  async run(line: string, expected?: RegExp, timeout = 30_000): Promise<string> {
+    await this.clear();
+    await this.lab.type('dom0', `${line}\n`);
+    const echo = line.slice(0, 20).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    return this.lab.waitForScreen('dom0', expected ?? new RegExp(`${echo}[\\s\\S]*\\n${DOM0_PROMPT}\\s*$`), timeout);
+  }
+}

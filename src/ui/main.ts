@@ -1,12 +1,12 @@
 /** The page's entry: check isolation, compile the core, build the lab and show the dashboard. */
 import { mount } from 'svelte';
-import App from './App.svelte';
+import LabRoot from './share/LabRoot.svelte';
 import Fatal from './components/Fatal.svelte';
 import { compileCore } from './core-module.ts';
-import { Lab } from '../hypervisor/lab/lab.ts';
 import { HttpImageSource } from '../hypervisor/images/download.ts';
 import { WorkerVmLauncher } from '../workers/vm-client.ts';
-import { LabStore } from './state/lab.svelte.ts';
+import { LabSession } from './share/session.svelte.ts';
+import { indexedDbStorage } from './share/persist.ts';
 import './app.css';
 
 const target = document.getElementById('app')!;
@@ -41,10 +41,11 @@ async function boot(): Promise<void> {
   await ensureIsolated();
   const module = await compileCore();
   const images = new HttpImageSource(new URL('images/index.json', document.baseURI));
-  const lab = new Lab({ launcher: new WorkerVmLauncher(module), images });
-  lab.startSampling(1000);
-  const store = new LabStore(lab, images);
-  mount(App, { target, props: { store } });
+  // The lab: the one kept in this browser (issue 7), or a fresh one; a #lab= link opens after.
+  const session = new LabSession({ launcher: new WorkerVmLauncher(module), images, storage: indexedDbStorage() });
+  await session.restore();
+  mount(LabRoot, { target, props: { session } });
+  void session.watchLinks();
 }
 
 boot().catch((e: unknown) => {

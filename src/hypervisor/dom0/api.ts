@@ -10,9 +10,13 @@
  * Domains are addressed by name; the commands resolve ids and UUIDs to names themselves.
  */
 import type { XlConfig } from '../xen/xlcfg.ts';
+import type { MigrationInfo } from '../migration/precopy.ts';
 
 /** libvirt's state names (virsh list, dominfo, domstate). */
 export type DomainState = 'running' | 'idle' | 'paused' | 'in shutdown' | 'shut off' | 'crashed';
+
+/** Something the lab is doing to a domain that takes a moment (the dashboard's buttons wait for it). */
+export type DomainTask = 'starting' | 'rebooting' | 'pausing' | 'resuming' | 'shutting down' | 'migrating' | 'saving' | 'restoring';
 
 export interface HostInfo {
   readonly name: string;
@@ -45,6 +49,8 @@ export interface DomainInfo {
   readonly autostart: boolean;
   /** The persistent configuration (for a running domain, what the next start uses). */
   readonly config: XlConfig;
+  /** What the lab is doing to it now (starting, migrating, saving, …), if anything. */
+  readonly task?: DomainTask;
 }
 
 /** A guest image of the catalog (public/images/index.json). */
@@ -62,6 +68,26 @@ export interface ImageInfo {
  */
 export type ShutdownOutcome = 'requested' | 'ignored';
 
+/** What `define` wants the person to know besides success (e.g. which image a pygrub config boots). */
+export interface DefineResult {
+  readonly notes: readonly string[];
+}
+
+/** `virsh migrate` options (libvirt's names; the link model of DESIGN.md §6). */
+export interface MigrateOptions {
+  /** Link bandwidth, bit/s (virsh takes MiB/s and converts). */
+  readonly bandwidthBps?: number;
+  readonly maxDowntimeMs?: number;
+}
+
+/** A domain's migration job: the current one, or the last one that ended (`virsh domjobinfo --completed`). */
+export interface JobInfo {
+  readonly active: boolean;
+  /** Destination host. */
+  readonly target: string;
+  readonly info: MigrationInfo;
+}
+
 export interface Dom0Host {
   hosts(): readonly HostInfo[];
   /** Every defined domain, in any order (the commands sort as virsh and xl do). */
@@ -75,14 +101,17 @@ export interface Dom0Host {
    * libvirt's define does; the UUID must then match (`exists` otherwise). The lab picks the host.
    * Rejects with `config-invalid` for what the lab cannot run (e.g. 2 vCPUs, an unknown image).
    */
-  define(config: XlConfig): Promise<void>;
+  define(config: XlConfig): Promise<DefineResult | void>;
   /** Remove a domain that is not running. */
   undefine(name: string): Promise<void>;
   /** Boot a shut-off or crashed domain; admission (memory, CPUs) is checked here. */
   start(name: string): Promise<void>;
   /** Ask the guest to power off; see ShutdownOutcome. */
   shutdown(name: string): Promise<ShutdownOutcome>;
-  reboot(name: string): Promise<void>;
+  /** Ask the guest to reboot (graceful, like shutdown); its on_reboot policy then applies. */
+  reboot(name: string): Promise<ShutdownOutcome>;
+  /** Reset the machine at once (virsh reset): a hard reboot. */
+  reset(name: string): Promise<void>;
   /** Pull the plug: stop at once. */
   destroy(name: string): Promise<void>;
   /** Pause the vCPUs (xl pause, virsh suspend); memory stays allocated. */
@@ -91,12 +120,31 @@ export interface Dom0Host {
   setAutostart(name: string, autostart: boolean): Promise<void>;
   /** Show the domain's serial console to the person (the dashboard opens its xterm). */
   attachConsole(name: string): Promise<void>;
+
+  /**
+   * Live-migrate a running domain to `host` (pre-copy); resolves once it runs there, rejects if
+   * it could not go (admission on the target is checked first) or was aborted: it then runs on
+   * where it was.
+   */
+  migrate(name: string, host: string, opts?: MigrateOptions): Promise<void>;
+  /** The domain's current or last migration job, if any. */
+  jobInfo(name: string): JobInfo | undefined;
+  /** Cancel the running job (virsh domjobabort). */
+  abortJob(name: string): Promise<void>;
+  /** The downtime limit of the running migration, or of the next one (virsh migrate-setmaxdowntime). */
+  setMaxDowntime(name: string, ms: number): Promise<void>;
+  /** Write the domain's whole state as a save stream and shut it off (virsh save). */
+  save(name: string): Promise<Uint8Array>;
+  /** Run a domain again from a save stream (virsh restore); resolves with its name. */
+  restore(stream: Uint8Array): Promise<string>;
 }
 
 /** Kinds of failure, after libvirt's virErrorNumber (the commands print `message`, not the code). */
 export type Dom0ErrorCode =
   /** VIR_ERR_NO_DOMAIN */
   | 'no-domain'
+  /** VIR_ERR_NO_CONNECT: a host (migration target) that does not exist. */
+  | 'no-host'
   /** VIR_ERR_OPERATION_INVALID: not in a state that allows it. */
   | 'operation-invalid'
   /** Admission refused: the host has not enough free memory or CPUs. */
@@ -129,6 +177,13 @@ export const dom0Errors = {
   notRunning: () => new Dom0Error('operation-invalid', 'Requested operation is not valid: domain is not running'),
   alreadyRunning: () => new Dom0Error('operation-invalid', 'Requested operation is not valid: domain is already running'),
   notPaused: () => new Dom0Error('operation-invalid', 'Requested operation is not valid: domain is not paused'),
+  isPaused: () => new Dom0Error('operation-invalid', 'Requested operation is not valid: domain is paused'),
+  alreadyActive: (name: string) => new Dom0Error('operation-invalid', `Requested operation is not valid: domain '${name}' is already active`),
+  noJob: () => new Dom0Error('operation-invalid', 'Requested operation is not valid: no job is active on the domain'),
+  jobFinal: () => new Dom0Error('operation-invalid', 'Requested operation is not valid: the migration is switching over and can no longer be aborted'),
+  sameHost: () => new Dom0Error('internal', 'internal error: Attempt to migrate guest to the same host'),
+  noHost: (host: string, hosts: readonly string[]) => new Dom0Error('no-host', `unable to connect to host '${host}': no such host in the lab (hosts: ${hosts.join(', ')})`),
+  migrationFailed: (what: string) => new Dom0Error('internal', `operation failed: migration job: ${what}`),
   busy: (name: string, task: string) => new Dom0Error('operation-invalid', `Requested operation is not valid: domain '${name}' is busy (${task})`),
   cannotUndefineActive: () => new Dom0Error('operation-invalid', 'Requested operation is not valid: cannot undefine a running domain'),
   insufficientMemory: (host: string, neededMiB: number, freeMiB: number) =>

@@ -5,6 +5,7 @@
  */
 import type { RandomSource } from '../xen/ids.ts';
 import type { DomainInfo, Dom0Host } from './api.ts';
+import type { SaveImages } from './saves.ts';
 import { baseName, type Vfs } from './vfs.ts';
 
 /** What every command can reach: the hypervisor, the file system and the shell's own state. */
@@ -22,6 +23,8 @@ export interface ShellEnv {
   history(): readonly string[];
   /** Domain-0 as `xl list` shows it. */
   readonly dom0: { readonly memoryMiB: number; readonly vcpus: number; readonly startedAt: number };
+  /** Save streams of `virsh save` / `xl save` (the file gets a stub: saves.ts). */
+  readonly saves: SaveImages;
 }
 
 export interface CommandContext {

@@ -20,10 +20,12 @@ import { errText, type Command, type CommandContext, type ShellEnv } from './com
 import { columns, commonPrefix, complete, escapeForShell } from './completion.ts';
 import { FILE_COMMANDS, SHELL_COMMANDS } from './coreutils.ts';
 import { KeyDecoder, LineEditor, type Key } from './line-editor.ts';
+import { SaveImages } from './saves.ts';
 import { HOME, MAX_FILE_CHARS, type Vfs } from './vfs.ts';
 import { virtInstall } from './virt-install.ts';
 import { virsh } from './virsh.ts';
 import { xl } from './xl.ts';
+import { lab } from './lab-command.ts';
 
 export interface Dom0ShellOptions {
   readonly host: Dom0Host;
@@ -40,6 +42,8 @@ export interface Dom0ShellOptions {
   readonly dom0?: { readonly memoryMiB: number; readonly vcpus: number };
   readonly random?: RandomSource;
   readonly now?: () => number;
+  /** Where save streams are kept (default: a new in-memory store). */
+  readonly saves?: SaveImages;
 }
 
 /** History lines kept (bash's default HISTSIZE is 500). */
@@ -61,7 +65,7 @@ type Mode =
   | { readonly kind: 'busy'; readonly run: { cancelled: boolean } };
 
 export class Dom0Shell {
-  readonly commands: readonly Command[] = [virsh, xl, virtInstall, ...FILE_COMMANDS, ...SHELL_COMMANDS];
+  readonly commands: readonly Command[] = [virsh, xl, virtInstall, lab, ...FILE_COMMANDS, ...SHELL_COMMANDS];
   private readonly host: Dom0Host;
   private readonly fs: Vfs;
   private readonly out: (data: string) => void;
@@ -103,6 +107,7 @@ export class Dom0Shell {
       commands: () => this.commands,
       history: () => this.lines,
       dom0,
+      saves: opts.saves ?? new SaveImages(),
     };
   }
 

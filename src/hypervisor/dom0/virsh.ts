@@ -4,9 +4,12 @@
  * `--name=value` or positional; `error: …` lines on stderr; one blank line after every command
  * that ran (vshCommandRun), none after a command line that did not parse.
  */
-import { asDom0Error, type DomainInfo } from './api.ts';
-import { completeDomain, completePath, findDomain, matching, type Command, type CommandContext } from './command.ts';
+import type { MigrationInfo } from '../migration/precopy.ts';
+import { asDom0Error, type DomainInfo, type JobInfo } from './api.ts';
+import { completeDomain, completePath, errText, findDomain, matching, type Command, type CommandContext } from './command.ts';
 import { readConfigFile } from './config-file.ts';
+import { readSaveStub, saveStub } from './saves.ts';
+import { parentOf } from './vfs.ts';
 
 interface OptDef {
   readonly name: string;
@@ -186,8 +189,25 @@ const SUBS: readonly Sub[] = [
     },
   },
   {
-    name: 'reboot', group: 'domain', help: 'reboot a domain', desc: 'Run a reboot command in the target domain.', opts: [DOMAIN], offer: active,
-    run: (v, o) => v.act(o, 'reboot', (n) => v.host.reboot(n), (n) => `Domain '${n}' is being rebooted`),
+    name: 'reboot', group: 'domain', help: 'reboot a domain', desc: 'Run a reboot command in the target domain (through its guest agent).', opts: [DOMAIN], offer: active,
+    async run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      try {
+        const outcome = await v.host.reboot(d.name);
+        v.extra(`Domain '${d.name}' is being rebooted\n`);
+        if (outcome === 'ignored') v.ctx.err(`warning: the guest did not respond to the reboot request; '${d.name}' is still running (virsh reset ${d.name} forces a reboot)\n`);
+        return true;
+      } catch (e) {
+        v.error(`Failed to reboot domain '${d.name}'`);
+        v.error(asDom0Error(e).message);
+        return false;
+      }
+    },
+  },
+  {
+    name: 'reset', group: 'domain', help: 'reset a domain', desc: 'Reset the target domain as if by power button (at once, without asking the guest).', opts: [DOMAIN], offer: active,
+    run: (v, o) => v.act(o, 'reset', (n) => v.host.reset(n), (n) => `Domain '${n}' was reset`),
   },
   {
     name: 'destroy', group: 'domain', help: 'destroy (stop) a domain', desc: 'Forcefully stop a given domain, but leave its resources intact.', opts: [DOMAIN], offer: active,
@@ -215,7 +235,8 @@ const SUBS: readonly Sub[] = [
       for (const w of read.warnings) v.ctx.err(`warning: ${w}\n`);
       const cfg = read.config;
       try {
-        await v.host.define(cfg);
+        const result = await v.host.define(cfg);
+        for (const n of result?.notes ?? []) v.ctx.err(`warning: ${n}\n`);
       } catch (e) {
         v.error(`Failed to define domain from ${file}`);
         v.error(asDom0Error(e).message);
@@ -255,6 +276,149 @@ const SUBS: readonly Sub[] = [
     },
   },
   {
+    name: 'migrate', group: 'domain', help: 'migrate domain to another host', desc: 'Live-migrate a running domain to another host of the lab (pre-copy). The command waits until it is done; Ctrl-C returns to the prompt and the migration goes on (virsh domjobinfo, virsh domjobabort).',
+    opts: [
+      { name: 'live', type: 'bool', help: 'live migration (the lab always migrates live)' },
+      { name: 'verbose', type: 'bool', help: 'display the progress of migration' },
+      { name: 'persistent', type: 'bool', help: 'persist VM on destination (domains of the lab always are)' },
+      { name: 'undefinesource', type: 'bool', help: 'undefine VM on source (one lab: the domain moves)' },
+      { name: 'auto-converge', type: 'bool', help: 'force convergence during live migration (always on)' },
+      { ...DOMAIN, help: 'domain name, id or uuid' },
+      { name: 'desturi', type: 'data', required: true, help: 'destination host: a host name (host2) or a URI naming one (xen+ssh://host2/system)' },
+      { name: 'bandwidth', type: 'string', help: 'migration bandwidth limit in MiB/s' },
+    ],
+    offer: active,
+    async run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      const uri = o.get('desturi') as string;
+      const target = hostOfUri(uri);
+      let bandwidthBps: number | undefined;
+      const bw = o.get('bandwidth');
+      if (typeof bw === 'string') {
+        if (!/^[0-9]+$/.test(bw) || Number(bw) === 0) { v.error(`Numeric value '${bw}' for <bandwidth> option is malformed or out of range`); return false; }
+        bandwidthBps = Number(bw) * 1024 * 1024 * 8;
+      }
+      const verbose = o.has('verbose');
+      const progress = verbose ? setInterval(() => {
+        const job = v.host.jobInfo(d.name);
+        if (job?.active) v.ctx.err(`\rMigration: [${String(percent(job.info)).padStart(3)} %]`);
+      }, 250) : undefined;
+      try {
+        await v.host.migrate(d.name, target, bandwidthBps !== undefined ? { bandwidthBps } : {});
+        if (verbose) v.ctx.err('\rMigration: [100 %]\n');
+        return true;
+      } catch (e) {
+        if (verbose) v.ctx.err('\n');
+        v.error(asDom0Error(e).message);
+        return false;
+      } finally {
+        if (progress !== undefined) clearInterval(progress);
+      }
+    },
+  },
+  {
+    name: 'domjobinfo', group: 'domain', help: 'domain job information', desc: 'Returns information about jobs running on a domain (a migration).',
+    opts: [DOMAIN, { name: 'completed', type: 'bool', help: 'return statistics of a recently completed job' }],
+    run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      const job = v.host.jobInfo(d.name);
+      const completed = o.has('completed');
+      v.print(jobInfoText(job && (completed ? !job.active : job.active) ? job : undefined));
+      return true;
+    },
+  },
+  {
+    name: 'domjobabort', group: 'domain', help: 'abort active domain job', desc: 'Aborts the currently running domain job (a migration: the domain runs on where it was).', opts: [DOMAIN], offer: (d) => d.task === 'migrating',
+    async run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      try {
+        await v.host.abortJob(d.name);
+        return true;
+      } catch (e) {
+        v.error(asDom0Error(e).message);
+        return false;
+      }
+    },
+  },
+  {
+    name: 'migrate-setmaxdowntime', group: 'domain', help: 'set maximum tolerable downtime', desc: 'Set maximum tolerable downtime of a domain which is being live-migrated to another host (or of its next migration).',
+    opts: [DOMAIN, { name: 'downtime', type: 'data', required: true, help: 'maximum tolerable downtime (in milliseconds) for migration' }],
+    async run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      const ms = o.get('downtime') as string;
+      if (!/^[0-9]+$/.test(ms) || Number(ms) < 1) { v.error(`Numeric value '${ms}' for <downtime> option is malformed or out of range`); return false; }
+      try {
+        await v.host.setMaxDowntime(d.name, Number(ms));
+        return true;
+      } catch (e) {
+        v.error(asDom0Error(e).message);
+        return false;
+      }
+    },
+  },
+  {
+    name: 'save', group: 'domain', help: 'save a domain state to a file', desc: 'Save the RAM state of a running domain and shut it off. The file gets a stub; the bytes stay in memory until the page is reloaded.',
+    opts: [DOMAIN, { name: 'file', type: 'data', required: true, help: 'where to save the data' }],
+    offer: active,
+    async run(v, o) {
+      const d = v.domain(o);
+      if (!d) return false;
+      const file = o.get('file') as string;
+      const { env } = v.ctx;
+      const fail = (why: string) => { v.error(`Failed to save domain '${d.name}' to ${file}`); v.error(why); return false; };
+      let path: string;
+      try {
+        path = env.fs.resolve(file, env.cwd);
+        if (env.fs.stat(parentOf(path))?.kind !== 'dir') return fail(`cannot create ${file}: No such file or directory`);
+        if (env.fs.stat(path)?.kind === 'dir') return fail(`cannot create ${file}: Is a directory`);
+      } catch (e) {
+        return fail(errText(e));
+      }
+      let bytes: Uint8Array;
+      try {
+        bytes = await v.host.save(d.name);
+      } catch (e) {
+        return fail(asDom0Error(e).message);
+      }
+      const id = env.saves.put(d.name, bytes, env.now());
+      try {
+        env.fs.writeFile(path, saveStub(env.saves.get(id)!, path));
+      } catch (e) {
+        return fail(`the domain was saved but ${file} could not be written: ${errText(e)}`);
+      }
+      v.extra(`\nDomain '${d.name}' saved to ${file}\n`);
+      return true;
+    },
+  },
+  {
+    name: 'restore', group: 'domain', help: 'restore a domain from a saved state in a file', desc: 'Restore a domain from a virsh save state file.',
+    opts: [{ name: 'file', type: 'data', required: true, help: 'the state to restore' }],
+    async run(v, o) {
+      const file = o.get('file') as string;
+      const { env } = v.ctx;
+      const fail = (why: string) => { v.error(`Failed to restore domain from ${file}`); v.error(why); return false; };
+      let text: string;
+      try {
+        text = env.fs.readFile(env.fs.resolve(file, env.cwd));
+      } catch (e) {
+        return fail(`cannot open ${file}: ${errText(e)}`);
+      }
+      const stub = readSaveStub(text, env.saves);
+      if (!stub.ok) return fail(stub.reason);
+      try {
+        await v.host.restore(stub.image.bytes);
+      } catch (e) {
+        return fail(asDom0Error(e).message);
+      }
+      v.extra(`Domain restored from ${file}\n`);
+      return true;
+    },
+  },
+  {
     name: 'help', group: 'virsh', help: 'print help', desc: 'Prints global help, command specific help, or help for a group of related commands',
     opts: [{ name: 'command', type: 'data', help: 'Prints global help, command specific help, or help for a given group' }],
     run(v, o) {
@@ -279,6 +443,61 @@ async function attach(v: Virsh, name: string): Promise<boolean> {
   }
   v.extra(`Connected to domain '${name}'\n(its console is open in the dashboard; this shell stays in dom0)\n`);
   return true;
+}
+
+/** A migration's destination: a host name, or the host of a libvirt URI (xen+ssh://root@host2/system). */
+export function hostOfUri(uri: string): string {
+  const m = /^[A-Za-z0-9+.-]+:\/\/(?:[^@/]*@)?([^/:?]+)/.exec(uri);
+  return m ? m[1] : uri;
+}
+
+function percent(info: MigrationInfo): number {
+  const total = info.ram.total;
+  if (total <= 0) return 0;
+  return Math.max(0, Math.min(99, Math.floor(100 - (info.ram.remaining * 100) / total)));
+}
+
+/** vshPrettyCapacity: the value in the largest binary unit under 1024. */
+function pretty(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) { v /= 1024; u++; }
+  return `${v.toFixed(3)} ${units[u]}`;
+}
+
+const JOB_TYPES: Record<MigrationInfo['status'], string> = {
+  setup: 'Unbounded', active: 'Unbounded', device: 'Unbounded', completed: 'Completed', failed: 'Failed', cancelled: 'Cancelled',
+};
+
+/** cmdDomjobinfo's output for a migration job (QEMU's query-migrate figures), or "None". */
+export function jobInfoText(job: JobInfo | undefined): string {
+  const s = (k: string, val: string) => `${k.padEnd(17)} ${val}\n`;
+  const n = (k: string, val: number, unit = '') => s(k, unit ? `${String(Math.round(val)).padEnd(12)} ${unit}` : String(Math.round(val)));
+  if (!job) return s('Job type:', 'None'.padEnd(12));
+  const i = job.info;
+  let out = s('Job type:', JOB_TYPES[i.status].padEnd(12));
+  out += s('Operation:', 'Outgoing migration'.padEnd(12));
+  out += n('Time elapsed:', i.totalTimeMs, 'ms');
+  out += s('Data processed:', pretty(i.ram.transferred));
+  out += s('Data remaining:', pretty(i.ram.remaining));
+  out += s('Data total:', pretty(i.ram.total));
+  out += s('Memory processed:', pretty(i.ram.transferred));
+  out += s('Memory remaining:', pretty(i.ram.remaining));
+  out += s('Memory total:', pretty(i.ram.total));
+  out += s('Memory bandwidth:', `${pretty((i.mbps * 1e6) / 8)}/s`);
+  out += n('Dirty rate:', i.ram.dirtyPagesRate, 'pages/s');
+  out += n('Page size:', i.ram.pageSize, 'bytes');
+  out += n('Iteration:', i.ram.dirtySyncCount);
+  out += n('Constant pages:', i.ram.duplicate);
+  out += n('Normal pages:', i.ram.normal);
+  out += s('Normal data:', pretty(i.ram.normalBytes));
+  if (i.downtimeMs !== undefined) out += n('Total downtime:', i.downtimeMs, 'ms');
+  out += n('Setup time:', i.setupTimeMs, 'ms');
+  if (i.status !== 'completed') out += n('Expected downtime:', i.expectedDowntimeMs, 'ms');
+  if (i.throttlePercent > 0) out += s('Auto converge throttle:', `${i.throttlePercent} %`);
+  if (i.error) out += s('Error message:', i.error);
+  return out;
 }
 
 const GROUPS = [
@@ -349,7 +568,7 @@ const VERSION = '9.0.0';
 
 export const virsh: Command = {
   name: 'virsh',
-  summary: 'libvirt\'s shell: list, dominfo, start, shutdown, suspend, resume, define, console, …',
+  summary: 'libvirt\'s shell: list, dominfo, start, shutdown, suspend, resume, define, console, migrate, save, …',
   async run(ctx) {
     const args = [...ctx.args];
     const v = new Virsh(ctx);
@@ -382,7 +601,9 @@ export const virsh: Command = {
     const sub = SUBS.find((s) => s.name === args[0]);
     if (!sub) return [];
     if (partial.startsWith('-')) return matching(sub.opts.map((o) => `--${o.name}`), partial);
-    if (sub.name === 'define') return completePath(env, partial);
+    if (sub.name === 'define' || sub.name === 'restore') return completePath(env, partial);
+    if (sub.name === 'save' && args.length >= 3) return completePath(env, partial);
+    if (sub.name === 'migrate' && args.filter((a) => !a.startsWith('-')).length >= 3) return matching(env.host.hosts().map((h) => h.name), partial);
     if (sub.name === 'help') return matching(SUBS.map((s) => s.name), partial);
     if (sub.opts.some((o) => o.name === 'domain')) return completeDomain(env, partial, sub.offer);
     return [];

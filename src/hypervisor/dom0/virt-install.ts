@@ -289,8 +289,9 @@ async function install(ctx: CommandContext, p: Parsed): Promise<number> {
   ctx.out(`Domain config saved in ${path}\nCreating domain...\n`);
   let defined = false;
   try {
-    await host.define(config);
+    const result = await host.define(config);
     defined = true;
+    for (const n of result?.notes ?? []) ctx.err(`WARNING  ${n}\n`);
     if (p.has('autostart')) await host.setAutostart(name, true);
     await host.start(name);
   } catch (e) {

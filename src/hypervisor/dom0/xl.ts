@@ -4,8 +4,10 @@
  * but shut-off domain is invisible to it, as on Xen, and Domain-0 is always listed first.
  */
 import { asDom0Error, type DomainInfo, type DomainState } from './api.ts';
-import { completeDomain, completePath, configPath, findDomain, matching, type Command, type CommandContext } from './command.ts';
+import { completeDomain, completePath, configPath, errText, findDomain, matching, type Command, type CommandContext } from './command.ts';
 import { readConfigFile } from './config-file.ts';
+import { formatSize, readSaveStub, saveStub } from './saves.ts';
+import { parentOf } from './vfs.ts';
 
 /**
  * The state column: r running, b blocked (idle), p paused, s shut down, then the shutdown reason
@@ -121,7 +123,8 @@ const SUBS: readonly Sub[] = [
         return 1;
       }
       try {
-        await host.define(cfg);
+        const result = await host.define(cfg);
+        for (const n of result?.notes ?? []) ctx.err(`WARNING: ${n}\n`);
       } catch (e) {
         return libxlError(ctx, e);
       }
@@ -187,7 +190,32 @@ const SUBS: readonly Sub[] = [
       return status;
     },
   },
-  simple('reboot', 'Issue a reboot signal to a domain', (ctx, d) => ctx.env.host.reboot(d.name), (d) => `Rebooting domain ${d.id}\n`),
+  {
+    name: 'reboot', help: 'Issue a reboot signal to a domain',
+    usage: 'xl reboot [options] <Domain>\n\n-F                      Fallback to a reset of the machine if the guest does not respond.',
+    async run(ctx, args) {
+      const fallback = args.includes('-F');
+      const rest = args.filter((a) => a !== '-F');
+      if (rest.some((a) => a.startsWith('-'))) { ctx.err(`xl reboot: option '${rest.find((a) => a.startsWith('-'))}' is not supported in this lab\n`); return 1; }
+      if (rest.length !== 1) return usage(ctx, this);
+      const d = find(ctx, rest[0]);
+      if (!d) return 1;
+      ctx.err(`Rebooting domain ${d.id}\n`);
+      try {
+        if ((await ctx.env.host.reboot(d.name)) === 'ignored') {
+          if (!fallback) {
+            ctx.err(`warning: the guest did not respond to the reboot request; domain ${d.id} ('${d.name}') is still running (use "-F" to fall back to a reset)\n`);
+            return 1;
+          }
+          ctx.err(`The guest did not respond: resetting domain ${d.id}\n`);
+          await ctx.env.host.reset(d.name);
+        }
+        return 0;
+      } catch (e) {
+        return libxlError(ctx, e);
+      }
+    },
+  },
   simple('destroy', 'Terminate a domain immediately', (ctx, d) => ctx.env.host.destroy(d.name)),
   simple('pause', 'Pause execution of a domain', (ctx, d) => ctx.env.host.suspend(d.name)),
   simple('unpause', 'Unpause a paused domain', (ctx, d) => ctx.env.host.resume(d.name)),
@@ -197,6 +225,90 @@ const SUBS: readonly Sub[] = [
       if (args.length !== 1) return usage(ctx, this);
       const d = find(ctx, args[0]);
       return d ? attach(ctx, d) : 1;
+    },
+  },
+  {
+    name: 'migrate', help: 'Migrate a domain to another host',
+    usage: 'xl migrate [options] <Domain> <host>\n\n-s <sshcommand>         Accepted and ignored (there is no ssh between the lab\'s hosts).\n--live                  Accepted (migration is always live).',
+    async run(ctx, args) {
+      const rest: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a === '-s') { i++; continue; }
+        if (a === '--live' || a === '-e' || a === '--debug') continue;
+        if (a.startsWith('-')) { ctx.err(`xl migrate: option '${a}' is not supported in this lab\n`); return 1; }
+        rest.push(a);
+      }
+      if (rest.length !== 2) return usage(ctx, this);
+      const d = find(ctx, rest[0]);
+      if (!d) return 1;
+      const host = rest[1];
+      ctx.err(`migration target: Ready to receive domain.\nSaving to migration stream new xl format (info 0x3/0x0/${d.memoryMiB})\n`);
+      try {
+        await ctx.env.host.migrate(d.name, host);
+      } catch (e) {
+        libxlError(ctx, e);
+        ctx.err('migration sender: Target reported failure.\nMigration failed, resuming at sender.\n');
+        return 1;
+      }
+      ctx.err('migration target: Transfer complete, requesting permission to start domain.\nmigration sender: Target has acknowledged transfer.\nmigration sender: Giving target permission to start.\nmigration target: Got permission, starting domain.\nmigration target: Domain started successsfully.\nmigration sender: Target reports successful startup.\nMigration successful.\n');
+      return 0;
+    },
+  },
+  {
+    name: 'save', help: 'Save a domain state to restore later', usage: 'xl save <Domain> <CheckpointFile>',
+    async run(ctx, args) {
+      if (args.length !== 2 || args.some((a) => a.startsWith('-'))) return usage(ctx, this);
+      const d = find(ctx, args[0]);
+      if (!d) return 1;
+      const { env } = ctx;
+      let path: string;
+      try {
+        path = env.fs.resolve(args[1], env.cwd);
+        if (env.fs.stat(parentOf(path))?.kind !== 'dir') { ctx.err(`Failed to open temp file ${args[1]} for writing: No such file or directory\n`); return 1; }
+      } catch (e) {
+        ctx.err(`Failed to open temp file ${args[1]} for writing: ${errText(e)}\n`);
+        return 1;
+      }
+      ctx.err(`Saving to ${args[1]} new xl format (info 0x3/0x0/${d.memoryMiB})\n`);
+      let bytes: Uint8Array;
+      try {
+        bytes = await env.host.save(d.name);
+      } catch (e) {
+        return libxlError(ctx, e, `failed to save domain ${d.id}`);
+      }
+      const id = env.saves.put(d.name, bytes, env.now());
+      try {
+        env.fs.writeFile(path, saveStub(env.saves.get(id)!, path));
+      } catch (e) {
+        ctx.err(`the domain was saved but ${args[1]} could not be written: ${errText(e)}\n`);
+        return 1;
+      }
+      ctx.err(`Saved ${formatSize(bytes.length)}: domain ${d.id} destroyed.\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'restore', help: 'Restore a domain from a saved state', usage: 'xl restore <CheckpointFile>',
+    async run(ctx, args) {
+      if (args.length !== 1 || args[0].startsWith('-')) return usage(ctx, this);
+      const { env } = ctx;
+      let text: string;
+      try {
+        text = env.fs.readFile(env.fs.resolve(args[0], env.cwd));
+      } catch (e) {
+        ctx.err(`cannot open restore config file ${args[0]}: ${errText(e)}\n`);
+        return 1;
+      }
+      const stub = readSaveStub(text, env.saves);
+      if (!stub.ok) { ctx.err(`${args[0]}: ${stub.reason}\n`); return 1; }
+      ctx.err(`Loading new save file ${args[0]} (new xl fmt info 0x3/0x0/${stub.image.bytes.length})\n Savefile contains xl domain config\n`);
+      try {
+        await env.host.restore(stub.image.bytes);
+      } catch (e) {
+        return libxlError(ctx, e, 'failed to restore domain');
+      }
+      return 0;
     },
   },
   {
@@ -217,7 +329,7 @@ function help(): string {
 
 export const xl: Command = {
   name: 'xl',
-  summary: "Xen's toolstack: create, list, shutdown, destroy, pause, unpause, console, info",
+  summary: "Xen's toolstack: create, list, shutdown, reboot, destroy, pause, unpause, console, migrate, save, restore, info",
   async run(ctx) {
     const args = ctx.args.filter((a) => a !== '-v');
     const name = args.shift();
@@ -232,6 +344,8 @@ export const xl: Command = {
     const partial = args[args.length - 1] ?? '';
     if (args.length <= 1) return matching([...SUBS.map((s) => s.name), 'help'], partial);
     if (args[0] === 'create') return partial.startsWith('-') ? matching(['-c', '-f'], partial) : completePath(env, partial);
+    if (args[0] === 'restore' || (args[0] === 'save' && args.length >= 3)) return completePath(env, partial);
+    if (args[0] === 'migrate' && args.length >= 3) return matching(env.host.hosts().map((h) => h.name), partial);
     if (args[0] === 'info' || args[0] === 'help') return [];
     const filter = args[0] === 'unpause' ? (d: DomainInfo) => d.state === 'paused' : args[0] === 'pause' ? (d: DomainInfo) => d.state === 'running' || d.state === 'idle' : undefined;
     return completeDomain(env, partial, (d) => d.id !== undefined && (filter?.(d) ?? true));

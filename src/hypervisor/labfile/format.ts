@@ -19,6 +19,10 @@
  * Every limit below bounds something a link controls; each says why it is where it is.
  */
 import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../lab/domain.ts';
+import {
+  DEFAULT_DIRS as VFS_DEFAULT_DIRS, MAX_DEPTH as VFS_MAX_DEPTH, MAX_FILE_CHARS as VFS_MAX_FILE_CHARS, MAX_NODES as VFS_MAX_NODES,
+  MAX_PATH_CHARS as VFS_MAX_PATH_CHARS, MAX_TOTAL_CHARS as VFS_MAX_TOTAL_CHARS,
+} from '../dom0/vfs.ts';
 
 /** The version this virtlab writes and reads. A change to what a Labfile means bumps it. */
 export const LABFILE_VERSION = 1;
@@ -86,16 +90,35 @@ export const MAX_TITLE_CHARS = 120;
 export const MAX_DESCRIPTION_CHARS = 2000;
 /** A real xl.cfg is under 2 KiB; 16 KiB leaves room for comments and long kernel command lines. */
 export const MAX_CONFIG_CHARS = 16 * 1024;
-/** The dom0 file system's own limit per file (xen/xlcfg-syntax.ts MAX_CFG_CHARS is the same). */
-export const MAX_FILE_CHARS = 64 * 1024;
-/** Real dom0 paths are under 64 characters; 255 keeps listings and messages readable. */
-export const MAX_PATH_CHARS = 255;
+/** The dom0 file system's own limit per file (dom0/vfs.ts; xen/xlcfg-syntax.ts MAX_CFG_CHARS is the same). */
+export const MAX_FILE_CHARS = VFS_MAX_FILE_CHARS;
+/** Real dom0 paths are under 64 characters; 255 keeps listings and messages readable (dom0/vfs.ts has the same). */
+export const MAX_PATH_CHARS = VFS_MAX_PATH_CHARS;
 /**
  * The whole document as UTF-8, after decompressing a link or reading a file: 32 configs at the
  * cap are 512 KiB, so 1 MiB holds any sensible lab, and stopping there makes a decompression
  * bomb harmless.
  */
 export const MAX_LABFILE_BYTES = 1024 * 1024;
+
+// ---- the dom0 file system (dom0/vfs.ts) --------------------------------------------------------
+//
+// A lab's files and configs are written into dom0's Vfs when it is built, and a lab's Vfs is
+// saved as a Labfile, so a Labfile holds exactly what fits in the Vfs. The Vfs counts text in
+// UTF-16 code units (String.length); the limits above count code points, as JSON Schema does, so
+// read.ts also checks the code units where the two differ (text outside the BMP, e.g. emoji,
+// takes two). The Labfile's own limits are the tighter ones everywhere else: paths (pattern, 255
+// characters, 16 levels as the Vfs), 64 files (the Vfs takes 512 entries), 1 MiB of UTF-8 (a
+// UTF-16 code unit is never less than one UTF-8 byte, so the text fits the Vfs's total).
+
+/** Files and directories the dom0 tree holds, `/` included (dom0/vfs.ts MAX_NODES). */
+export const MAX_TREE_NODES = VFS_MAX_NODES;
+/** Characters (UTF-16 code units) of all the files and configs together (dom0/vfs.ts MAX_TOTAL_CHARS). */
+export const MAX_TREE_CHARS = VFS_MAX_TOTAL_CHARS;
+/** Levels of a dom0 path (dom0/vfs.ts MAX_DEPTH); PATH_PATTERN allows the same. */
+export const MAX_PATH_DEPTH = VFS_MAX_DEPTH;
+/** dom0's own directories (/etc, /etc/xen, /vm, /root): every lab has them, so no file may be one. */
+export const DOM0_DIRS: readonly string[] = VFS_DEFAULT_DIRS;
 
 // ---- numbers -----------------------------------------------------------------------------------
 

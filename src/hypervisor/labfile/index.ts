@@ -18,6 +18,11 @@
  * The checks keep out terminal escapes and direction overrides (format.ts TEXT_FORBIDDEN) so
  * the same text is also safe in the dom0 console.
  *
+ * WHERE IT IS WIRED: lab/labfile-bridge.ts (the Lab ↔ a Labfile, the dom0 tree, the record kept
+ * across reloads), src/ui/share/ (Share, Export, Import, links, IndexedDB, "Start all"),
+ * dom0/lab-command.ts (`lab show|export|link|import`). format.ts ties the Labfile's limits to
+ * dom0/vfs.ts's, so whatever a Labfile holds fits dom0's file system.
+ *
  * THE REAL xl.cfg PARSER. Pass `{ parseXlCfg }` (see xlcfg-facts.ts for the adapter) to every
  * call that takes ReadOptions; the default checks only the name, memory and vcpus lines.
  *
@@ -56,7 +61,7 @@
  */
 export {
   DEFAULT_NETWORKS, LABFILE_VERSION, MAX_CONFIG_CHARS, MAX_DESCRIPTION_CHARS, MAX_DOMAINS, MAX_FILE_CHARS, MAX_FILES,
-  MAX_HOSTS, MAX_LABFILE_BYTES, MAX_NETWORKS, MAX_TITLE_CHARS, NETWORK_MODES,
+  MAX_HOSTS, MAX_LABFILE_BYTES, MAX_NETWORKS, MAX_TITLE_CHARS, MAX_TREE_CHARS, MAX_TREE_NODES, DOM0_DIRS, NETWORK_MODES,
   type Labfile, type LabfileDomain, type LabfileFile, type LabfileHost, type LabfileNetwork, type NetworkMode,
 } from './format.ts';
 export {

@@ -14,9 +14,9 @@
 import { closestKey, codePoints, describeValue, listWords, plainMessage, quoteText, childPath, utf8Length } from './text.ts';
 import { parseXlCfgMinimal, type ParseXlCfg, type XlCfgFacts } from './xlcfg-facts.ts';
 import {
-  DEFAULT_NETWORKS, LABFILE_VERSION, LINE_FORBIDDEN, MAX_CONFIG_CHARS, MAX_DESCRIPTION_CHARS, MAX_DOMAINS,
+  DEFAULT_NETWORKS, DOM0_DIRS, LABFILE_VERSION, LINE_FORBIDDEN, MAX_CONFIG_CHARS, MAX_DESCRIPTION_CHARS, MAX_DOMAINS,
   MAX_DOMAIN_MEMORY_MIB, MAX_FILE_CHARS, MAX_FILES, MAX_HOST_CPUS, MAX_HOST_MEMORY_MIB, MAX_HOSTS, MAX_LABFILE_BYTES,
-  MAX_NETWORKS, MAX_PATH_CHARS, MAX_TITLE_CHARS, MAX_VCPUS, MIN_DOMAIN_MEMORY_MIB, MIN_HOST_MEMORY_MIB, NAME_PATTERN,
+  MAX_NETWORKS, MAX_PATH_CHARS, MAX_TITLE_CHARS, MAX_TREE_CHARS, MAX_TREE_NODES, MAX_VCPUS, MIN_DOMAIN_MEMORY_MIB, MIN_HOST_MEMORY_MIB, NAME_PATTERN,
   NETWORK_MODES, NETWORK_NAME_PATTERN, PATH_PATTERN, TEXT_FORBIDDEN, VISIBLE_PATTERN,
   type Labfile, type LabfileDomain, type LabfileFile, type LabfileHost, type LabfileNetwork, type NetworkMode,
 } from './format.ts';
@@ -266,7 +266,10 @@ class Reader {
     return { domain: { name: domName, host: host.name, autostart, config }, facts };
   }
 
-  /** dom0 files: valid, distinct paths, none both a file and a directory, none a domain's config. */
+  /**
+   * dom0 files: valid, distinct paths, none both a file and a directory, none a domain's config
+   * nor one of dom0's own directories; and the whole tree fits dom0's file system (format.ts).
+   */
   private files(raw: readonly unknown[], domains: readonly LabfileDomain[]): LabfileFile[] {
     /** Every file path the dom0 tree will hold, and which entry puts it there. */
     const taken = new Map<string, string>();
@@ -277,7 +280,7 @@ class Reader {
       for (const dir of parents(p)) if (!dirs.has(dir)) dirs.set(dir, p);
     };
     domains.forEach((d, i) => add(`/etc/xen/${d.name}`, `domains[${i}].config`));
-    return raw.map((entry, i) => {
+    const files = raw.map((entry, i): LabfileFile => {
       const path = `files[${i}]`;
       const o = object(entry, path, 'a file');
       this.keys(o, path, FILE_KEYS, 'a file');
@@ -287,7 +290,11 @@ class Reader {
       if (typeof p !== 'string') fail(at, `must be a path in quotes, not ${describeValue(p)}`);
       if (codePoints(p) > MAX_PATH_CHARS) fail(at, `is ${codePoints(p)} characters long; the limit is ${MAX_PATH_CHARS}`);
       if (!PATH.test(p)) fail(at, `${quoteText(p)} is not a valid dom0 path: use an absolute path such as /root/notes.txt, of letters, digits and "_.+@-", without "." or ".." parts`);
+      if (DOM0_DIRS.includes(p)) fail(at, `${p} is one of dom0's own directories (${DOM0_DIRS.join(', ')}), not a file`);
       const content = text(required(o, 'content', path, whole), `${path}.content`, MAX_FILE_CHARS, false);
+      if (content.length > MAX_FILE_CHARS) {
+        fail(`${path}.content`, `is ${content.length} characters long as the dom0 file system counts them (characters such as emoji count twice); the limit is ${MAX_FILE_CHARS}`);
+      }
       const before = taken.get(p);
       if (before?.startsWith('domains')) fail(at, `${p} is the config of a domain: it comes from ${before}, not from files`);
       if (before !== undefined) fail(at, `${p} is listed twice (also ${before}.path)`);
@@ -300,6 +307,16 @@ class Reader {
       add(p, path);
       return { path: p, content };
     });
+    // The tree as dom0 will hold it: `/`, its own directories, every file and every directory above one.
+    const nodes = new Set(['/', ...DOM0_DIRS, ...taken.keys(), ...dirs.keys()]).size;
+    if (nodes > MAX_TREE_NODES) {
+      fail('files', `these files and their directories make ${nodes} entries in the dom0 file system, which holds at most ${MAX_TREE_NODES}: use fewer directories`);
+    }
+    const chars = domains.reduce((n, d) => n + d.config.length, 0) + files.reduce((n, f) => n + f.content.length, 0);
+    if (chars > MAX_TREE_CHARS) {
+      fail('files', `the dom0 files and domain configs hold ${chars} characters together; the dom0 file system holds at most ${MAX_TREE_CHARS}`);
+    }
+    return files;
   }
 
   /** Report keys the format does not have: errors at the top level, warnings in entries. */

@@ -1,6 +1,6 @@
 /**
  * The dashboard's view of the lab: a snapshot refreshed whenever the lab changes (the lab itself
- * is plain TypeScript in src/hypervisor, shared with the dom0 console to come), plus the actions
+ * is plain TypeScript in src/hypervisor, shared with the dom0 console: `dom0`), plus the actions
  * the buttons call, with their errors turned into a notice a person can read.
  */
 import { createContext } from 'svelte';
@@ -8,8 +8,17 @@ import type { Lab, LabSnapshot, DomainSnapshot, HostSnapshot } from '../../hyper
 import type { ImageSource } from '../../hypervisor/images/download.ts';
 import type { Catalog } from '../../hypervisor/images/catalog.ts';
 import { ConsoleTabs } from './consoles.svelte.ts';
+import { pageDom0, type Dom0Session } from './dom0.ts';
+import type { Vfs } from '../../hypervisor/dom0/vfs.ts';
 
-export type DomainAction = 'start' | 'pause' | 'resume' | 'reboot' | 'shutdown' | 'destroy' | 'undefine';
+export type DomainAction = 'start' | 'pause' | 'resume' | 'reboot' | 'reset' | 'shutdown' | 'destroy' | 'undefine';
+
+export interface LabStoreOptions {
+  /** The dom0 console's session (default: the page's one, see pageDom0). */
+  readonly dom0?: Dom0Session;
+  /** dom0's file system for the page's session (default: one kept in localStorage). */
+  readonly fs?: Vfs;
+}
 
 export class LabStore {
   #snapshot = $state.raw<LabSnapshot>({ hosts: [], domains: [] });
@@ -18,9 +27,13 @@ export class LabStore {
   /** The last failed action, shown until dismissed or replaced. */
   notice = $state<string | undefined>();
   readonly consoles = new ConsoleTabs();
+  /** The dom0 console's shell: same lab; `virsh console NAME` brings NAME's console to the front. */
+  readonly dom0: Dom0Session;
   private refreshQueued = false;
 
-  constructor(readonly lab: Lab, readonly images: ImageSource) {
+  constructor(readonly lab: Lab, readonly images: ImageSource, opts: LabStoreOptions = {}) {
+    this.dom0 = opts.dom0 ?? pageDom0(lab, opts.fs);
+    this.dom0.useLab(lab, (name) => this.consoles.show(name));
     this.#snapshot = lab.snapshot();
     // Several changes in one task (a sample of every VM) make one refresh.
     lab.onChange(() => {
@@ -29,6 +42,8 @@ export class LabStore {
       queueMicrotask(() => {
         this.refreshQueued = false;
         this.#snapshot = lab.snapshot();
+        // A domain that went (undefined from dom0, a transient one destroyed) takes its tab along.
+        for (const name of this.consoles.open) if (!this.domain(name)) this.consoles.close(name);
       });
     });
     void this.loadCatalog();
@@ -51,7 +66,10 @@ export class LabStore {
     }
   }
 
-  /** Run a button's action; a failure becomes the notice (the lab also notes it on the card). */
+  /**
+   * Run a button's action; a failure becomes the notice (the lab also notes it on the card). Shut
+   * down and Reboot ask the guest, as virsh does; a guest that ignores it shows on its card.
+   */
   async act(name: string, action: DomainAction): Promise<void> {
     try {
       switch (action) {
@@ -59,6 +77,7 @@ export class LabStore {
         case 'pause': await this.lab.pause(name); break;
         case 'resume': await this.lab.resume(name); break;
         case 'reboot': await this.lab.reboot(name); break;
+        case 'reset': await this.lab.reset(name); break;
         case 'shutdown': await this.lab.shutdown(name); break;
         case 'destroy': this.lab.destroy(name); break;
         case 'undefine': this.consoles.close(name); this.lab.undefine(name); break;

@@ -2,6 +2,8 @@
 import type { LabStore } from './lab.svelte.ts';
 import type { GuestImage } from '../../hypervisor/images/catalog.ts';
 import type { LoadProgress } from '../../hypervisor/images/download.ts';
+import { checkDomainConfig, xlConfigFor } from '../../hypervisor/lab/domain.ts';
+import { serializeXlCfg } from '../../hypervisor/xen/xlcfg.ts';
 
 export type FormPhase =
   | { readonly kind: 'edit' }
@@ -43,30 +45,49 @@ export class NewVmForm {
     if (this.image) this.memoryMiB = this.image.memoryMiB;
   }
 
-  /** Download and check the image, define the domain, start it; true when the dialog may close. */
+  /**
+   * Download and check the image, define the domain (an xl.cfg config, written to /etc/xen/NAME
+   * for the dom0 console unless a file is there already), start it; true when the dialog may close.
+   */
   async submit(): Promise<boolean> {
     const lab = this.store.lab;
-    const config = { name: this.name.trim(), image: this.imageName, host: this.host, memoryMiB: Number(this.memoryMiB), vcpus: 1 };
+    const form = { name: this.name.trim(), image: this.imageName, host: this.host, memoryMiB: Number(this.memoryMiB), vcpus: 1 };
     this.error = undefined;
     try {
-      lab.check(config);
-      const free = lab.freeMemoryMiB(config.host);
-      if (this.startNow && config.memoryMiB > free) throw new Error(`${config.host} has ${free} MiB of memory free; ${config.name} needs ${config.memoryMiB} MiB. Pick another host or less memory.`);
+      checkDomainConfig(form);
+      const config = xlConfigFor(form);
+      lab.check(config, { host: form.host });
+      if (lab.snapshot().domains.some((d) => d.name === form.name)) throw new Error(`a domain named "${form.name}" already exists`);
+      const free = lab.freeMemoryMiB(form.host);
+      if (this.startNow && form.memoryMiB > free) throw new Error(`${form.host} has ${free} MiB of memory free; ${form.name} needs ${form.memoryMiB} MiB. Pick another host or less memory.`);
       this.phase = { kind: 'loading', progress: { phase: 'download', loaded: 0, total: 1 } };
-      await this.store.images.load(config.image, (progress) => { this.phase = { kind: 'loading', progress }; });
+      await this.store.images.load(form.image, (progress) => { this.phase = { kind: 'loading', progress }; });
       this.phase = { kind: 'starting' };
-      lab.define(config);
+      lab.define(config, { host: form.host });
+      this.writeConfigFile(config.name, serializeXlCfg(config));
     } catch (e) {
       this.error = (e as Error).message;
       this.phase = { kind: 'edit' };
       return false;
     }
     if (this.startNow) {
-      this.store.consoles.show(config.name);
+      this.store.consoles.show(form.name);
       // A start failure (say, the host is full) is shown on the new VM's card.
-      void this.store.act(config.name, 'start');
+      void this.store.act(form.name, 'start');
     }
     this.phase = { kind: 'edit' };
     return true;
+  }
+
+  private writeConfigFile(name: string, text: string): void {
+    const fs = this.store.dom0.fs;
+    const path = `/etc/xen/${name}`;
+    try {
+      if (fs.stat(path)) return;
+      fs.mkdir('/etc/xen', { parents: true, quiet: true });
+      fs.writeFile(path, text);
+    } catch {
+      // dom0's file system is full: the domain exists all the same.
+    }
   }
 }

@@ -1,5 +1,5 @@
 /** A Dom0Host in memory, with the lab's rules: admission by free memory, libvirt's state checks. */
-import { dom0Errors, type Dom0Host, type DomainInfo, type DomainState, type HostInfo, type ImageInfo, type ShutdownOutcome } from '../../../src/hypervisor/dom0/api.ts';
+import { dom0Errors, type Dom0Host, type DomainInfo, type DomainState, type HostInfo, type ImageInfo, type JobInfo, type ShutdownOutcome } from '../../../src/hypervisor/dom0/api.ts';
 import type { XlConfig } from '../../../src/hypervisor/xen/xlcfg.ts';
 
 interface Rec {
@@ -92,9 +92,45 @@ export class FakeHost implements Dom0Host {
     return 'requested';
   }
 
-  async reboot(name: string): Promise<void> {
+  async reboot(name: string): Promise<ShutdownOutcome> {
     this.calls.push(`reboot ${name}`);
     this.live(name);
+    return this.stubborn.has(name) ? 'ignored' : 'requested';
+  }
+
+  async reset(name: string): Promise<void> {
+    this.calls.push(`reset ${name}`);
+    this.live(name);
+  }
+
+  async migrate(name: string, host: string): Promise<void> {
+    this.calls.push(`migrate ${name} ${host}`);
+    this.live(name).host = host;
+  }
+
+  jobInfo(): JobInfo | undefined {
+    return undefined;
+  }
+
+  async abortJob(): Promise<void> {
+    throw dom0Errors.noJob();
+  }
+
+  async setMaxDowntime(name: string, ms: number): Promise<void> {
+    this.calls.push(`setMaxDowntime ${name} ${ms}`);
+  }
+
+  async save(name: string): Promise<Uint8Array> {
+    this.calls.push(`save ${name}`);
+    this.stop(this.live(name));
+    return new TextEncoder().encode(name);
+  }
+
+  async restore(bytes: Uint8Array): Promise<string> {
+    const name = new TextDecoder().decode(bytes);
+    this.calls.push(`restore ${name}`);
+    await this.start(name);
+    return name;
   }
 
   async destroy(name: string): Promise<void> {

@@ -3,6 +3,7 @@ import { tokenize } from '../../../src/hypervisor/dom0/cmdline.ts';
 import type { Command, ShellEnv } from '../../../src/hypervisor/dom0/command.ts';
 import { FILE_COMMANDS, SHELL_COMMANDS } from '../../../src/hypervisor/dom0/coreutils.ts';
 import { Vfs } from '../../../src/hypervisor/dom0/vfs.ts';
+import { SaveImages } from '../../../src/hypervisor/dom0/saves.ts';
 import { virtInstall } from '../../../src/hypervisor/dom0/virt-install.ts';
 import { virsh } from '../../../src/hypervisor/dom0/virsh.ts';
 import { xl } from '../../../src/hypervisor/dom0/xl.ts';
@@ -30,6 +31,7 @@ export function makeEnv(host = new FakeHost(), fs = Vfs.withDefaults({ now: () =
     commands: () => COMMANDS,
     history: () => [],
     dom0: { memoryMiB: 256, vcpus: 1, startedAt: T0 },
+    saves: new SaveImages(),
   };
   return env;
 }

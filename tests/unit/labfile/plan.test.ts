@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { describeLabImport, planLabImport, type CurrentLab } from '../../../src/hypervisor/labfile/plan.ts';
 import { readLabfile } from '../../../src/hypervisor/labfile/read.ts';
-import type { LabSnapshot } from '../../../src/hypervisor/lab/lab.ts';
+import type { DomainSnapshot, DomainState, DomainTask, LabSnapshot } from '../../../src/hypervisor/lab/lab.ts';
 import { DEFAULT_HOSTS } from '../../../src/hypervisor/lab/host.ts';
 import { cfg, sampleLab } from './fixtures.ts';
 
 /** The dashboard hands over lab.snapshot() as it is (checked by the compiler). */
 const fromSnapshot = (s: LabSnapshot): CurrentLab => s;
+
+/** A domain as lab.snapshot() lists it, with only what the plan reads (the rest of the snapshot keeps growing). */
+function domain(name: string, host: string, state: DomainState, task?: DomainTask): DomainSnapshot {
+  const d: Partial<DomainSnapshot> = { name, host, state, ...(task ? { task } : {}), image: 'linux', memoryMiB: 64, vcpus: 1 };
+  return d as DomainSnapshot;
+}
 
 const freshLab: CurrentLab = { hosts: DEFAULT_HOSTS, domains: [] };
 
@@ -39,10 +45,10 @@ describe('planLabImport', () => {
         { name: 'host3', cpus: 4, memoryMiB: 1024, usedMemoryMiB: 64, usedVcpus: 1, domains: ['booting'] },
       ],
       domains: [
-        { name: 'web', image: 'linux', host: 'host1', memoryMiB: 64, vcpus: 1, state: 'running', metrics: undefined as never },
-        { name: 'old', image: 'linux', host: 'host1', memoryMiB: 64, vcpus: 1, state: 'shut off', metrics: undefined as never },
-        { name: 'booting', image: 'linux', host: 'host3', memoryMiB: 64, vcpus: 1, state: 'shut off', task: 'starting', metrics: undefined as never },
-        { name: 'dead', image: 'linux', host: 'host3', memoryMiB: 64, vcpus: 1, state: 'crashed', metrics: undefined as never },
+        domain('web', 'host1', 'running'),
+        domain('old', 'host1', 'shut off'),
+        domain('booting', 'host3', 'shut off', 'starting'),
+        domain('dead', 'host3', 'crashed'),
       ],
     });
     const doc = sampleLab();

@@ -322,7 +322,7 @@ describe('readLabfile: dom0 files', () => {
     expect(message(withFiles(file('/root/a/b'), file('/root/a')))).toBe('files[1].path: /root/a is a directory: /root/a/b is inside it');
     expect(message(withFiles(file('/etc/xen/web')))).toBe('files[0].path: /etc/xen/web is the config of a domain: it comes from domains[0].config, not from files');
     expect(message(withFiles(file('/etc/xen/web/extra')))).toBe('files[0].path: /etc/xen/web/extra would be inside /etc/xen/web, which is a file (domains[0].config)');
-    expect(message(withFiles(file('/etc/xen')))).toBe('files[0].path: /etc/xen is a directory: /etc/xen/web is inside it');
+    expect(message(withFiles(file('/etc/xen')))).toBe("files[0].path: /etc/xen is one of dom0's own directories (/etc, /etc/xen, /vm, /root), not a file");
     expect(readLabfile(withFiles(file('/etc/xen/spare'))).labfile.files[0].path).toBe('/etc/xen/spare');
   });
 
@@ -333,6 +333,24 @@ describe('readLabfile: dom0 files', () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => file(`/root/f${i}`));
     expect(readLabfile(withFiles(...many(64))).labfile.files).toHaveLength(64);
     expect(message(withFiles(...many(65)))).toBe('files: 65 files: a lab has at most 64');
+  });
+
+  it("fits dom0's file system: its directories, its count of characters, its entries and its total", () => {
+    for (const dir of ['/etc', '/vm', '/root']) {
+      expect(message(withFiles(file(dir)))).toBe(`files[0].path: ${dir} is one of dom0's own directories (/etc, /etc/xen, /vm, /root), not a file`);
+    }
+    // 32768 emoji are 32768 code points (the schema's count) but 65536 UTF-16 code units (the Vfs's).
+    expect(readLabfile(withFiles(file('/root/a', '\u{1F600}'.repeat(32768)))).labfile.files).toHaveLength(1);
+    expect(message(withFiles(file('/root/a', '\u{1F600}'.repeat(32769))))).toBe(
+      'files[0].content: is 65538 characters long as the dom0 file system counts them (characters such as emoji count twice); the limit is 65536',
+    );
+    // 64 files, each 15 directories deep in a tree of its own: 64 × 16 entries, with /, dom0's 4 directories and 3 configs.
+    const deep = Array.from({ length: 64 }, (_, i) => file(`/d${i}` + '/a'.repeat(14) + '/f'));
+    expect(message(withFiles(...deep))).toBe('files: these files and their directories make 1032 entries in the dom0 file system, which holds at most 512: use fewer directories');
+    expect(readLabfile(withFiles(...deep.slice(0, 30))).labfile.files).toHaveLength(30);
+    // Checked objects have no byte cap of their own (only text and links do): the Vfs total still holds.
+    const big = Array.from({ length: 17 }, (_, i) => file(`/root/f${i}`, 'y'.repeat(65536)));
+    expect(message(withFiles(...big))).toMatch(/^files: the dom0 files and domain configs hold 11\d{5} characters together; the dom0 file system holds at most 1048576$/);
   });
 });
 
@@ -363,7 +381,8 @@ describe('parseLabfileText and writeLabfile', () => {
   it('never writes a Labfile it would refuse to read', () => {
     const broken = { ...readLabfile(sampleLab()).labfile, title: '' };
     expect(() => writeLabfile(broken)).toThrow(LabfileError);
-    const files = Array.from({ length: 20 }, (_, i) => ({ path: `/root/f${i}`, content: 'y'.repeat(60_000) }));
+    // 400 K characters, which dom0's file system holds, but 1.2 MB of UTF-8.
+    const files = Array.from({ length: 20 }, (_, i) => ({ path: `/root/f${i}`, content: '実'.repeat(20_000) }));
     expect(() => writeLabfile({ ...readLabfile(sampleLab()).labfile, files })).toThrow(/^this lab is 1\d{3} KiB as a Labfile; a Labfile is at most 1024 KiB/);
   });
 
