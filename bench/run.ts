@@ -100,3 +100,8 @@ if (page.kind === 'skipped') {
   report('Chromium: linux boot to prompt (s)', best.toFixed(2), `in the page, best of the 2 after a warm-up: ${page.boots.map((b) => b.toFixed(2)).join(', ')}; page/Node = ${(best / bestBoot).toFixed(2)}`);
   report('Chromium: 4 linux VMs to prompt (s)', page.four.toFixed(2), `longest main-thread task ${page.longestTaskCpuMs} ms of CPU; over 50 ms of wall time: ${page.longWallMs.length ? page.longWallMs.join(', ') : 'none'}`);
 }
+
+// ---- Live migration: a 128 MiB linux guest, idle and while dirtying memory ------------------
+import { describeFigures, migrationFigures } from './migration.ts';
+
+for (const f of await migrationFigures()) report(`migration: ${f.label}`, `${f.info.downtimeMs?.toFixed(1)} ms downtime`, describeFigures(f));

@@ -25,6 +25,11 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE/bin"
 cp -r "$IMAGES_DIR/linux/rootfs/." "$STAGE/"
 cp "$OUT/busybox" "$STAGE/bin/busybox"
+# memdirty (issue 6's migration bench): freestanding, a few KiB; no build id so it is reproducible.
+need_pkg gcc-riscv64-linux-gnu "${LINUX_CROSS}gcc"
+mkdir -p "$STAGE/usr/bin"
+"${LINUX_CROSS}gcc" -O2 -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie \
+  -Wl,--no-relax -Wl,--build-id=none -s -o "$STAGE/usr/bin/memdirty" "$IMAGES_DIR/linux/memdirty.c"
 find "$STAGE" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 list="$WORK/initramfs.full.list"

@@ -50,6 +50,7 @@ describe('planLabImport', () => {
         domain('booting', 'host3', 'shut off', 'starting'),
         domain('dead', 'host3', 'crashed'),
       ],
+      links: [],
     });
     const doc = sampleLab();
     doc.hosts[0] = { name: 'host1', cpus: 4, memoryMiB: 1024 };
