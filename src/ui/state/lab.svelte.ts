@@ -21,7 +21,7 @@ export interface LabStoreOptions {
 }
 
 export class LabStore {
-  #snapshot = $state.raw<LabSnapshot>({ hosts: [], domains: [] });
+  #snapshot = $state.raw<LabSnapshot>({ hosts: [], domains: [], links: [] });
   #catalog = $state.raw<Catalog | undefined>();
   catalogError = $state<string | undefined>();
   /** The last failed action, shown until dismissed or replaced. */
