@@ -6,7 +6,8 @@
 import { defineConfig } from '@playwright/test';
 import { CHROMIUM } from './e2e/chromium.ts';
 
-const PORT = 4173;
+/** E2E_PORT lets two checkouts on one machine run their suites at once. */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'e2e',
