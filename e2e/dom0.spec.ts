@@ -35,6 +35,18 @@ test('the seed\'s story in the dom0 console, step by step on the dashboard', asy
 
   await dom0.run('virsh list --all', /Id\s+Name\s+State\s*\n-+\s*\n\s*1\s+web\s+(running|idle)/);
 
+  // The live view (xentop): web's row has the lab's figures; Linux is booting, so it computes.
+  const WEB_ROW = /^\s*web\s+[-a-z]{6}\s+\d+\s+[\d.]+\s+65536\s+[\d.]+\s+65536\s+1\s+([\d.]+)\s*$/m;
+  await expect.poll(async () => {
+    const screen = await dom0.run('xl top -b -i 1', /MIPS[\s\S]*root@dom0:~#\s*$/);
+    return Number(WEB_ROW.exec(screen)?.[1] ?? 0);
+  }, { timeout: 20_000 }).toBeGreaterThan(0);
+  await dom0.clear();
+  await lab.type('dom0', 'xl top\n');
+  await lab.waitForScreen('dom0', /xentop - \d\d:\d\d:\d\d[\s\S]*Domain-0[^\n]*\n\s*web [^\n]*\n\s*Delay\s+VCPUs\s+Repeat header\s+Sort order\s+Quit\s*$/);
+  await page.keyboard.type('q');
+  await lab.waitForScreen('dom0', /\n\s*web [^\n]*\n\s*root@dom0:~#\s*$/);
+
   // The guest's console, from dom0: its tab comes to the front; Linux reaches its prompt.
   await dom0.clear();
   await lab.type('dom0', 'virsh console web\n');

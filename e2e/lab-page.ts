@@ -107,3 +107,37 @@ export class Dom0Console {
     return this.lab.waitForScreen('dom0', expected ?? new RegExp(`${echo}[\\s\\S]*\\n${DOM0_PROMPT}\\s*$`), timeout);
   }
 }
+
+/** Live migration on the dashboard: the panels, the links, and the whole console buffer. */
+export class Migration {
+  constructor(readonly lab: LabPage) {}
+
+  /** The live panel of a domain's migration. */
+  panel(vm: string): Locator {
+    return this.lab.page.getByRole('region', { name: `migration ${vm}`, exact: true });
+  }
+
+  /** Drag a VM's card onto a host's panel (HTML5 drag and drop). */
+  async drag(vm: string, host: string): Promise<void> {
+    await this.lab.vm(vm).dragTo(this.lab.host(host));
+  }
+
+  /** The bandwidth slider of the link between two hosts, in the Links section. */
+  bandwidth(a: string, b: string): Locator {
+    return this.lab.page.getByRole('region', { name: 'Links' }).getByRole('slider', { name: `Bandwidth ${a} ↔ ${b}` });
+  }
+
+  /** Set a link's bandwidth by its label (10 Mbit/s … 10 Gbit/s). */
+  async setBandwidth(a: string, b: string, label: string): Promise<void> {
+    const steps = ['10 Mbit/s', '20 Mbit/s', '50 Mbit/s', '100 Mbit/s', '200 Mbit/s', '500 Mbit/s', '1 Gbit/s', '2 Gbit/s', '5 Gbit/s', '10 Gbit/s'];
+    const i = steps.indexOf(label);
+    if (i < 0) throw new Error(`no bandwidth step "${label}"`);
+    await this.bandwidth(a, b).fill(String(i));
+    await expect(this.bandwidth(a, b)).toHaveAttribute('aria-valuetext', label);
+  }
+
+  /** Every line of a console's terminal (its scrollback too), not only the rows on screen. */
+  consoleText(vm: string): Promise<string> {
+    return this.lab.console(vm).locator('.term').evaluate((el) => (el as HTMLElement & { consoleText(): string }).consoleText());
+  }
+}

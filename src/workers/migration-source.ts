@@ -86,9 +86,11 @@ export class OutgoingMigration {
     const off = this.engine.on((event) => this.send({ kind: 'event', event, info: this.engine.info }));
     const timer = setInterval(() => { if (!this.engine.isFinished) this.send({ kind: 'progress', info: this.engine.info }); }, PROGRESS_MS);
     let info: MigrationInfo;
+    this.runner.eagerTurns = true;
     try {
       info = await this.engine.start();
     } finally {
+      this.runner.eagerTurns = false;
       clearInterval(timer);
       off();
     }

@@ -52,31 +52,41 @@ export interface LauncherOptions {
   /**
    * Keep one worker spawned ahead of need (default: with the browser's spawner). Starting a
    * worker — fetching, parsing and running its script — takes tens of milliseconds; with a
-   * spare, a VM's boot begins as soon as Start is clicked and the next spare loads meanwhile.
+   * spare, a VM's boot begins as soon as Start is clicked; the next spare loads a little later,
+   * not while that boot competes for the machine's cores.
    */
   readonly spare?: boolean;
   /** Engine settings for migrations (tests: shorter timeouts, small chunks). */
   readonly migration?: JobOptions;
 }
 
+/** How long after a VM starts the next spare worker is spawned: a Linux boot takes ~0.3 s. */
+const SPARE_DELAY_MS = 1000;
+
 export class WorkerVmLauncher implements VmLauncher {
   /** Boot files copied once into shared memory: every later launch hands the worker the same bytes, uncopied. */
   private readonly shared = new WeakMap<Uint8Array, Uint8Array>();
   private readonly spawnWorker: SpawnVmWorker;
   private spare: VmWorkerHandle | undefined;
+  private readonly keepSpare: boolean;
+  private spareTimer: ReturnType<typeof setTimeout> | undefined;
   readonly cpus: CpuPool;
 
   constructor(private readonly module: WebAssembly.Module, private readonly opts: LauncherOptions = {}) {
     this.cpus = new CpuPool(CpuPool.allocate(opts.cpus ?? defaultVmCpus()));
     this.spawnWorker = opts.spawn ?? spawnBrowserWorker;
-    if (opts.spare ?? opts.spawn === undefined) this.spare = this.spawnWorker('spare');
+    this.keepSpare = opts.spare ?? opts.spawn === undefined;
+    if (this.keepSpare) this.spare = this.spawnWorker('spare');
   }
 
-  /** A worker for VM `name`: the spare if there is one (and a new spare spawned behind it). */
+  /** A worker for VM `name`: the spare if there is one (a new spare follows once things settle). */
   private spawn(name: string): VmWorkerHandle {
-    const w = this.spare;
-    if (!w) return this.spawnWorker(name);
-    this.spare = this.spawnWorker('spare');
+    const w = this.spare ?? this.spawnWorker(name);
+    this.spare = undefined;
+    if (this.keepSpare) {
+      clearTimeout(this.spareTimer);
+      this.spareTimer = setTimeout(() => { this.spare ??= this.spawnWorker('spare'); }, SPARE_DELAY_MS);
+    }
     return w;
   }
 

@@ -41,6 +41,16 @@ export interface DomainInfo {
   readonly maxMemMiB: number;
   /** Guest CPU time consumed since start (0 when shut off). */
   readonly cpuTimeSec: number;
+  /**
+   * Live figures of the lab's once-a-second sample (lab/metrics.ts), 0 while the domain has no
+   * domid. `cpuPercent`: share of one host CPU its vCPU used over the last sample, 0..100 (xentop's
+   * CPU(%)); `mips`: millions of guest instructions per second over the last sample;
+   * `instructions`: guest instructions retired since the VM was launched (virsh domstats'
+   * perf.instructions).
+   */
+  readonly cpuPercent: number;
+  readonly mips: number;
+  readonly instructions: number;
   /** Host the domain is placed on. */
   readonly host: string;
   /** Defined (survives shutdown); every domain the commands create is. */

@@ -5,6 +5,7 @@
  */
 import type { RandomSource } from '../xen/ids.ts';
 import type { DomainInfo, Dom0Host } from './api.ts';
+import type { Key } from './line-editor.ts';
 import type { SaveImages } from './saves.ts';
 import { baseName, type Vfs } from './vfs.ts';
 
@@ -34,6 +35,28 @@ export interface CommandContext {
   out(text: string): void;
   err(text: string): void;
   readonly env: ShellEnv;
+  /**
+   * Aborted when the person presses Ctrl-C: the shell is back at its prompt and drops what the
+   * command prints from then on; a command that waits or repeats (xentop) stops. Absent outside
+   * the shell (tests that call `run` directly).
+   */
+  readonly signal?: AbortSignal;
+  /** Present when stdout is the terminal itself (not a pipe or a file), as isatty(1) tells. */
+  readonly tty?: Tty;
+}
+
+/** The terminal, for a full-screen command (xentop): its width and the keys typed. */
+export interface Tty {
+  /** Width in columns, now (it follows resizes). */
+  readonly columns: number;
+  /**
+   * Take the keys typed while the command runs, those typed ahead included, instead of the shell
+   * keeping them for after it; Ctrl-C still interrupts. Typed text comes one character at a time.
+   * Returns the function that gives them back: the keys after it are the shell's again, so a
+   * command that ends on a key (xentop's `q`) calls it in the listener. The shell takes them back
+   * anyway when the command returns.
+   */
+  readKeys(listener: (key: Key) => void): () => void;
 }
 
 export interface Command {

@@ -11,12 +11,13 @@
  *   shell.start();
  *
  * Commands run one at a time; keys typed meanwhile are kept and handled afterwards, except Ctrl-C,
- * which stops waiting for the running command at once (the hypervisor operation it started goes on).
+ * which stops waiting for the running command at once (the hypervisor operation it started goes on)
+ * and aborts its `signal`. A full-screen command (xentop) takes the keys itself (`tty.readKeys`).
  */
 import { cryptoRandom, type RandomSource } from '../xen/ids.ts';
 import type { Dom0Host } from './api.ts';
 import { heredocs, parseLine, type ListItem, type Redirect, type SimpleCommand } from './cmdline.ts';
-import { errText, type Command, type CommandContext, type ShellEnv } from './command.ts';
+import { errText, type Command, type CommandContext, type ShellEnv, type Tty } from './command.ts';
 import { columns, commonPrefix, complete, escapeForShell } from './completion.ts';
 import { FILE_COMMANDS, SHELL_COMMANDS } from './coreutils.ts';
 import { KeyDecoder, LineEditor, type Key } from './line-editor.ts';
@@ -25,6 +26,7 @@ import { HOME, MAX_FILE_CHARS, type Vfs } from './vfs.ts';
 import { virtInstall } from './virt-install.ts';
 import { virsh } from './virsh.ts';
 import { xl } from './xl.ts';
+import { xentop } from './top.ts';
 import { lab } from './lab-command.ts';
 
 export interface Dom0ShellOptions {
@@ -62,10 +64,20 @@ type Mode =
   | { readonly kind: 'heredoc'; readonly items: readonly ListItem[]; readonly docs: ReturnType<typeof heredocs>; readonly bodies: string[]; lines: string[] }
   /** Reading what a command (cat, tee) takes from the terminal, until Ctrl-D. */
   | { readonly kind: 'stdin'; readonly items: readonly ListItem[]; readonly bodies: readonly string[]; lines: string[] }
-  | { readonly kind: 'busy'; readonly run: { cancelled: boolean } };
+  | { readonly kind: 'busy'; readonly run: Run };
+
+/** One command line being run. */
+interface Run {
+  /** Ctrl-C: the shell went back to its prompt; what the commands print now is dropped. */
+  cancelled: boolean;
+  /** Aborted with Ctrl-C (the commands' `signal`). */
+  readonly abort: AbortController;
+  /** A full-screen command (xentop) that reads the keys itself (Tty.readKeys). */
+  keys?: (key: Key) => void;
+}
 
 export class Dom0Shell {
-  readonly commands: readonly Command[] = [virsh, xl, virtInstall, lab, ...FILE_COMMANDS, ...SHELL_COMMANDS];
+  readonly commands: readonly Command[] = [virsh, xl, xentop, virtInstall, lab, ...FILE_COMMANDS, ...SHELL_COMMANDS];
   private readonly host: Dom0Host;
   private readonly fs: Vfs;
   private readonly out: (data: string) => void;
@@ -127,8 +139,10 @@ export class Dom0Shell {
     const text = typeof data === 'string' ? data : this.utf8.decode(data, { stream: true });
     for (const key of this.decoder.decode(text)) {
       if (this.mode.kind === 'busy' && key.k === 'ctrl' && key.c === 'c') { this.interrupt(this.mode.run); continue; }
+      const left = this.mode.kind === 'busy' ? this.toReader(this.mode.run, key) : key;
+      if (!left) continue;
       if (this.queue.length >= MAX_PENDING_KEYS) { this.out(BELL); break; }
-      this.queue.push(key);
+      this.queue.push(left);
     }
     this.pump();
   }
@@ -319,8 +333,10 @@ export class Dom0Shell {
     if (this.lines.length > MAX_HISTORY) this.lines.splice(0, this.lines.length - MAX_HISTORY);
   }
 
-  private interrupt(run: { cancelled: boolean }): void {
+  private interrupt(run: Run): void {
     run.cancelled = true;
+    run.keys = undefined;
+    run.abort.abort();
     this.queue = [];
     this.write('^C\n');
     this.prompt();
@@ -328,7 +344,7 @@ export class Dom0Shell {
   }
 
   private execute(items: readonly ListItem[], bodies: readonly string[], typed: string): void {
-    const run = { cancelled: false };
+    const run: Run = { cancelled: false, abort: new AbortController() };
     this.mode = { kind: 'busy', run };
     const reader = this.terminalReader(items);
     void this.runList(items, [...bodies], reader, typed, run)
@@ -340,7 +356,7 @@ export class Dom0Shell {
       });
   }
 
-  private async runList(items: readonly ListItem[], bodies: string[], reader: SimpleCommand | undefined, typed: string, run: { cancelled: boolean }): Promise<void> {
+  private async runList(items: readonly ListItem[], bodies: string[], reader: SimpleCommand | undefined, typed: string, run: Run): Promise<void> {
     let status = 0;
     for (const item of items) {
       if ((item.after === '&&' && status !== 0) || (item.after === '||' && status === 0)) continue;
@@ -359,7 +375,7 @@ export class Dom0Shell {
   }
 
   /** One simple command with its redirections; stdout is returned when it feeds a pipe. */
-  private async runCommand(c: SimpleCommand, stdin: string, last: boolean, run: { cancelled: boolean }): Promise<{ status: number; stdout: string }> {
+  private async runCommand(c: SimpleCommand, stdin: string, last: boolean, run: Run): Promise<{ status: number; stdout: string }> {
     const terminal = (s: string) => { if (!run.cancelled) this.write(s); };
     const files: { target: string; append: boolean; text: string }[] = [];
     let out = last ? terminal : (undefined as ((s: string) => void) | undefined);
@@ -390,12 +406,14 @@ export class Dom0Shell {
       err(`bash: ${name}: command not found\n`);
       status = 127;
     } else {
-      const ctx: CommandContext = { args, stdin, out: out!, err, env: this.env };
+      const ctx: CommandContext = { args, stdin, out: out!, err, env: this.env, signal: run.abort.signal, ...(out === terminal ? { tty: this.tty(run) } : {}) };
       try {
         status = await cmd.run(ctx);
       } catch (e) {
         err(`${name}: ${errText(e)}\n`);
         status = 1;
+      } finally {
+        run.keys = undefined;
       }
     }
     if (run.cancelled) return { status, stdout: '' };
@@ -408,6 +426,42 @@ export class Dom0Shell {
       }
     }
     return { status, stdout: piped };
+  }
+
+  /** The terminal as a command whose stdout it is sees it. */
+  private tty(run: Run): Tty {
+    const self = this;
+    return {
+      get columns() { return self.editor.columns; },
+      readKeys: (listener) => {
+        run.keys = listener;
+        // Keys typed ahead (`xl top` then `q` before it drew) are the command's too.
+        queueMicrotask(() => {
+          while (run.keys === listener && this.queue.length > 0) {
+            const left = this.toReader(run, this.queue.shift()!);
+            if (left) this.queue.unshift(left);
+          }
+        });
+        return () => { if (run.keys === listener) run.keys = undefined; };
+      },
+    };
+  }
+
+  /**
+   * Hand a key to the command reading the keys, if one does; typed text goes one character at a
+   * time, so that what follows the key that ends it (`q` of xentop) stays the shell's. Returns
+   * what it did not take.
+   */
+  private toReader(run: Run, key: Key): Key | undefined {
+    if (!run.keys) return key;
+    if (key.k === 'ctrl' && key.c === 'c') { this.interrupt(run); return undefined; } // typed ahead
+    if (key.k !== 'text') { run.keys(key); return undefined; }
+    const chars = [...key.text];
+    for (let i = 0; i < chars.length; i++) {
+      if (!run.keys) return { k: 'text', text: chars.slice(i).join('') };
+      run.keys({ k: 'text', text: chars[i] });
+    }
+    return undefined;
   }
 
   /** Command output to the terminal: newlines become CRLF. */

@@ -13,13 +13,16 @@ import { parentOf } from './vfs.ts';
 
 interface OptDef {
   readonly name: string;
-  /** `data`: may be given positionally; `string`: needs a value; `bool`: a flag. */
-  readonly type: 'data' | 'string' | 'bool';
+  /**
+   * `data`: may be given positionally; `string`: needs a value; `bool`: a flag; `argv`: every
+   * positional argument left (VSH_OT_ARGV), as a list.
+   */
+  readonly type: 'data' | 'string' | 'bool' | 'argv';
   readonly required?: boolean;
   readonly help: string;
 }
 
-type Opts = ReadonlyMap<string, string | true>;
+type Opts = ReadonlyMap<string, string | true | readonly string[]>;
 
 interface Sub {
   readonly name: string;
@@ -134,6 +137,52 @@ const SUBS: readonly Sub[] = [
       const d = v.domain(o);
       if (d) v.print(`${d.state}\n`);
       return d !== undefined;
+    },
+  },
+  {
+    name: 'domstats', group: 'monitor', help: 'get statistics about one or multiple domains',
+    desc: 'Gets statistics about one or more (or all) domains: state, CPU time, memory, vCPUs, and the guest instructions retired (perf.instructions).',
+    opts: [
+      { name: 'state', type: 'bool', help: 'report domain state' },
+      { name: 'cpu-total', type: 'bool', help: 'report domain physical cpu usage' },
+      { name: 'balloon', type: 'bool', help: 'report domain balloon statistics' },
+      { name: 'vcpu', type: 'bool', help: 'report domain virtual cpu information' },
+      { name: 'interface', type: 'bool', help: 'report domain network interface information (none: the lab does not count traffic)' },
+      { name: 'block', type: 'bool', help: 'report domain block device statistics (none: the lab does not count disk I/O)' },
+      { name: 'perf', type: 'bool', help: 'report domain perf event statistics (instructions)' },
+      { name: 'list-active', type: 'bool', help: 'list only active domains' },
+      { name: 'list-inactive', type: 'bool', help: 'list only inactive domains' },
+      { name: 'list-persistent', type: 'bool', help: 'list only persistent domains' },
+      { name: 'list-transient', type: 'bool', help: 'list only transient domains' },
+      { name: 'list-running', type: 'bool', help: 'list only running domains' },
+      { name: 'list-paused', type: 'bool', help: 'list only paused domains' },
+      { name: 'list-shutoff', type: 'bool', help: 'list only shutoff domains' },
+      { name: 'list-other', type: 'bool', help: 'list only domains in other states' },
+      { name: 'raw', type: 'bool', help: 'do not pretty-print the fields' },
+      { name: 'enforce', type: 'bool', help: 'enforce requested stats parameters' },
+      { name: 'domain', type: 'argv', help: 'list of domains to get stats for' },
+    ],
+    run(v, o) {
+      let groups = STAT_GROUPS.filter((g) => o.has(g.option));
+      if (groups.length === 0) groups = STAT_GROUPS.filter((g) => g.supported);
+      const unsupported = groups.filter((g) => !g.supported).reduce((bits, g) => bits | g.bit, 0);
+      if (unsupported !== 0 && o.has('enforce')) {
+        v.error(`argument unsupported: Stats types bits 0x${unsupported.toString(16)} are not supported by this daemon`);
+        return false;
+      }
+      const refs = o.get('domain');
+      let doms: DomainInfo[];
+      if (Array.isArray(refs)) {
+        doms = [];
+        for (const ref of refs as readonly string[]) {
+          const d = findDomain(v.host, ref);
+          if (!d) { v.error(`failed to get domain '${ref}'`); return false; }
+          doms.push(d);
+        }
+      } else doms = [...v.host.domains()].sort(listOrder);
+      const records = doms.filter(statsFilter(o)).map((d) => `Domain: '${d.name}'\n` + domainStats(d, groups).map(([k, val]) => `  ${k}=${val}\n`).join(''));
+      v.print(records.join('\n'));
+      return true;
     },
   },
   {
@@ -432,6 +481,70 @@ const SUBS: readonly Sub[] = [
   },
 ];
 
+/** virDomainStatsTypes: the groups `virsh domstats` selects, in the order libvirt reports them. */
+const STAT_GROUPS = [
+  { option: 'state', bit: 0x1, supported: true },
+  { option: 'cpu-total', bit: 0x2, supported: true },
+  { option: 'balloon', bit: 0x4, supported: true },
+  { option: 'vcpu', bit: 0x8, supported: true },
+  { option: 'interface', bit: 0x10, supported: false },
+  { option: 'block', bit: 0x20, supported: false },
+  { option: 'perf', bit: 0x40, supported: true },
+] as const;
+
+type StatGroup = (typeof STAT_GROUPS)[number];
+
+/** virDomainState's numbers for libvirt's state names. */
+const STATE_NUMBER: Record<DomainInfo['state'], number> = { running: 1, idle: 2, paused: 3, 'in shutdown': 4, 'shut off': 5, crashed: 6 };
+
+/**
+ * state.reason (virDomain*Reason). The lab does not record why a domain entered its state, so
+ * this is 0 (unknown) except for a pause: the lab pauses on request (1, user), to save (3) or to
+ * switch a migration over (2).
+ */
+function stateReason(d: DomainInfo): number {
+  if (d.state !== 'paused') return 0;
+  return d.task === 'saving' ? 3 : d.task === 'migrating' ? 2 : 1;
+}
+
+/**
+ * One domain's record, as the libxl and QEMU drivers fill it: an inactive domain has its state,
+ * its configured memory and vCPU counts; an active one also its CPU time (ns), per-vCPU state and
+ * time (the lab runs one vCPU, whose time is the domain's), and perf.instructions (the guest
+ * instructions retired since its VM was launched; libvirt counts them with perf events, the lab's
+ * VMs count them always).
+ */
+export function domainStats(d: DomainInfo, groups: readonly StatGroup[]): [string, string | number][] {
+  const active = d.id !== undefined;
+  const ns = Math.round(d.cpuTimeSec * 1e9);
+  const out: [string, string | number][] = [];
+  for (const g of groups) {
+    if (g.option === 'state') out.push(['state.state', STATE_NUMBER[d.state]], ['state.reason', stateReason(d)]);
+    else if (g.option === 'cpu-total' && active) out.push(['cpu.time', ns]);
+    else if (g.option === 'balloon') out.push(['balloon.current', d.memoryMiB * 1024], ['balloon.maximum', d.maxMemMiB * 1024]);
+    else if (g.option === 'vcpu') {
+      out.push(['vcpu.current', d.vcpus], ['vcpu.maximum', d.vcpus]);
+      // virVcpuState: 1 running, 2 blocked (asleep in WFI).
+      if (active && d.vcpus === 1) out.push(['vcpu.0.state', d.state === 'idle' ? 2 : 1], ['vcpu.0.time', ns]);
+    } else if (g.option === 'perf' && active) out.push(['perf.instructions', Math.round(d.instructions)]);
+  }
+  return out;
+}
+
+/** The --list-* filters: within a group any may match (active/inactive, persistent/transient, state). */
+function statsFilter(o: Opts): (d: DomainInfo) => boolean {
+  const any = (...names: string[]) => names.some((n) => o.has(n));
+  return (d) => {
+    if (any('list-active', 'list-inactive') && !((o.has('list-active') && d.id !== undefined) || (o.has('list-inactive') && d.id === undefined))) return false;
+    if (any('list-persistent', 'list-transient') && !((o.has('list-persistent') && d.persistent) || (o.has('list-transient') && !d.persistent))) return false;
+    if (any('list-running', 'list-paused', 'list-shutoff', 'list-other')) {
+      const kind = d.state === 'running' ? 'list-running' : d.state === 'paused' ? 'list-paused' : d.state === 'shut off' ? 'list-shutoff' : 'list-other';
+      if (!o.has(kind)) return false;
+    }
+    return true;
+  };
+}
+
 async function attach(v: Virsh, name: string): Promise<boolean> {
   const d = v.host.domains().find((x) => x.name === name);
   if (!d || d.id === undefined) { v.error('The domain is not running'); return false; }
@@ -518,6 +631,7 @@ function globalHelp(): string {
 
 function synopsis(o: OptDef): string {
   if (o.type === 'bool') return `[--${o.name}]`;
+  if (o.type === 'argv') return `[<${o.name}>]...`;
   const arg = o.type === 'data' ? `[--${o.name}] <${o.name === 'domain' ? 'domain' : 'string'}>` : `--${o.name} <string>`;
   return o.required ? arg : `[${arg}]`;
 }
@@ -526,14 +640,17 @@ function commandHelp(s: Sub): string {
   let out = `  NAME\n    ${s.name} - ${s.help}\n\n  SYNOPSIS\n    ${[s.name, ...s.opts.map(synopsis)].join(' ')}\n\n  DESCRIPTION\n    ${s.desc}\n`;
   if (s.opts.length > 0) {
     out += '\n  OPTIONS\n';
-    for (const o of s.opts) out += `    ${(o.type === 'bool' ? `--${o.name}` : `${o.type === 'data' ? `[--${o.name}]` : `--${o.name}`} <string>`).padEnd(22)} ${o.help}\n`;
+    for (const o of s.opts) {
+      const form = o.type === 'bool' ? `--${o.name}` : o.type === 'argv' ? `[<${o.name}>]...` : `${o.type === 'data' ? `[--${o.name}]` : `--${o.name}`} <string>`;
+      out += `    ${form.padEnd(22)} ${o.help}\n`;
+    }
   }
   return out;
 }
 
 /** vshCommandParse for one command's arguments; undefined (after printing why) if they do not fit. */
 function parseOpts(ctx: CommandContext, sub: Sub, args: readonly string[]): Opts | undefined {
-  const opts = new Map<string, string | true>();
+  const opts = new Map<string, string | true | string[]>();
   const fail = (msg: string) => { ctx.err(`error: ${msg}\n`); return undefined; };
   let positionalOnly = false;
   for (let i = 0; i < args.length; i++) {
@@ -556,8 +673,11 @@ function parseOpts(ctx: CommandContext, sub: Sub, args: readonly string[]): Opts
       continue;
     }
     const next = sub.opts.find((o) => o.type === 'data' && !opts.has(o.name));
-    if (!next) return fail(`unexpected data '${a}'`);
-    opts.set(next.name, a);
+    if (next) { opts.set(next.name, a); continue; }
+    const list = sub.opts.find((o) => o.type === 'argv');
+    if (!list) return fail(`unexpected data '${a}'`);
+    const have = opts.get(list.name);
+    opts.set(list.name, [...(Array.isArray(have) ? have : []), a]);
   }
   for (const o of sub.opts) if (o.required && !opts.has(o.name)) return fail(`command '${sub.name}' requires <${o.name}> option`);
   return opts;
@@ -568,7 +688,7 @@ const VERSION = '9.0.0';
 
 export const virsh: Command = {
   name: 'virsh',
-  summary: 'libvirt\'s shell: list, dominfo, start, shutdown, suspend, resume, define, console, migrate, save, …',
+  summary: 'libvirt\'s shell: list, dominfo, domstats, start, shutdown, suspend, resume, define, console, migrate, save, …',
   async run(ctx) {
     const args = [...ctx.args];
     const v = new Virsh(ctx);

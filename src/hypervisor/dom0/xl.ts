@@ -7,6 +7,7 @@ import { asDom0Error, type DomainInfo, type DomainState } from './api.ts';
 import { completeDomain, completePath, configPath, errText, findDomain, matching, type Command, type CommandContext } from './command.ts';
 import { readConfigFile } from './config-file.ts';
 import { formatSize, readSaveStub, saveStub } from './saves.ts';
+import { completeTop, dom0CpuSec, runTop } from './top.ts';
 import { parentOf } from './vfs.ts';
 
 /**
@@ -30,8 +31,6 @@ function row(name: string, id: number, memMiB: number, vcpus: number, state: str
 }
 
 const HEADER = 'Name                                        ID   Mem VCPUs\tState\tTime(s)\n';
-/** A quiet dom0 spends a small share of wall time on its own CPU: shown for Domain-0's Time(s). */
-const DOM0_CPU_SHARE = 0.02;
 
 interface Sub {
   readonly name: string;
@@ -150,7 +149,7 @@ const SUBS: readonly Sub[] = [
       const { dom0 } = ctx.env;
       let out = HEADER;
       if (args.length === 0) {
-        out += row('Domain-0', 0, dom0.memoryMiB, dom0.vcpus, 'r-----', ((ctx.env.now() - dom0.startedAt) / 1000) * DOM0_CPU_SHARE);
+        out += row('Domain-0', 0, dom0.memoryMiB, dom0.vcpus, 'r-----', dom0CpuSec(ctx.env));
         doms.push(...ctx.env.host.domains().filter((d) => d.id !== undefined));
       }
       for (const d of doms.sort((a, b) => a.id! - b.id!)) out += row(d.name, d.id!, d.memoryMiB, d.vcpus, xlState(d.state), d.cpuTimeSec);
@@ -312,6 +311,12 @@ const SUBS: readonly Sub[] = [
     },
   },
   {
+    // xl's main_top runs xentop (and takes no options); here it passes its options on.
+    name: 'top', help: 'Monitor a host and the domains in real time',
+    usage: 'xl top [xentop options]\n\n-d SECS, --delay=SECS   Seconds between updates (default 1).\n-i N, --iterations=N    Stop after N updates.\n-b, --batch             Print the table N times instead of redrawing it (with -i).\n-v, -r, -f, -z          vCPU times, repeat the header, full names, Domain-0 first.\nKeys: q (or Ctrl-C) quits, s sort order, d delay, v vCPUs, r repeat header.',
+    run: (ctx, args) => runTop(ctx, args),
+  },
+  {
     name: 'domid', help: 'Convert a domain name to domain id', usage: 'xl domid <DomainName>',
     run(ctx, args) {
       if (args.length !== 1) return usage(ctx, this);
@@ -329,9 +334,10 @@ function help(): string {
 
 export const xl: Command = {
   name: 'xl',
-  summary: "Xen's toolstack: create, list, shutdown, reboot, destroy, pause, unpause, console, migrate, save, restore, info",
+  summary: "Xen's toolstack: create, list, top, shutdown, reboot, destroy, pause, unpause, console, migrate, save, restore, info",
   async run(ctx) {
-    const args = ctx.args.filter((a) => a !== '-v');
+    const args = [...ctx.args];
+    while (args[0] === '-v') args.shift(); // xl's own -v (verbose), before the subcommand
     const name = args.shift();
     if (name === undefined) { ctx.err(help()); return 1; }
     if (name === 'help' || name === '-h' || name === '--help') { ctx.out(help()); return 0; }
@@ -346,6 +352,7 @@ export const xl: Command = {
     if (args[0] === 'create') return partial.startsWith('-') ? matching(['-c', '-f'], partial) : completePath(env, partial);
     if (args[0] === 'restore' || (args[0] === 'save' && args.length >= 3)) return completePath(env, partial);
     if (args[0] === 'migrate' && args.length >= 3) return matching(env.host.hosts().map((h) => h.name), partial);
+    if (args[0] === 'top') return completeTop(args.slice(1));
     if (args[0] === 'info' || args[0] === 'help') return [];
     const filter = args[0] === 'unpause' ? (d: DomainInfo) => d.state === 'paused' : args[0] === 'pause' ? (d: DomainInfo) => d.state === 'running' || d.state === 'idle' : undefined;
     return completeDomain(env, partial, (d) => d.id !== undefined && (filter?.(d) ?? true));

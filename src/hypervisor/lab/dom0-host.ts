@@ -29,6 +29,10 @@ export class LabDom0Host implements Dom0Host {
     return this.lab.snapshot().domains.map((d): DomainInfo => ({
       name: d.name, id: d.id, uuid: d.uuid, state: d.state, vcpus: d.vcpus, memoryMiB: d.memoryMiB, maxMemMiB: d.maxMemMiB,
       cpuTimeSec: d.cpuTimeSec, host: d.host, persistent: d.persistent, autostart: d.autostart, config: d.config,
+      // The sampler of a domain that stopped keeps its last figures: a domain without a domid shows none.
+      cpuPercent: d.id === undefined ? 0 : d.metrics.cpuPercent,
+      mips: d.id === undefined ? 0 : d.metrics.mips,
+      instructions: d.id === undefined ? 0 : d.metrics.instructions,
       ...(d.task ? { task: d.task } : {}),
     }));
   }

@@ -4,10 +4,11 @@
  * the buttons call, with their errors turned into a notice a person can read.
  */
 import { createContext } from 'svelte';
-import type { Lab, LabSnapshot, DomainSnapshot, HostSnapshot } from '../../hypervisor/lab/lab.ts';
+import type { Lab, LabSnapshot, DomainSnapshot, HostSnapshot, LinkChange, LinkSnapshot } from '../../hypervisor/lab/lab.ts';
 import type { ImageSource } from '../../hypervisor/images/download.ts';
 import type { Catalog } from '../../hypervisor/images/catalog.ts';
 import { ConsoleTabs } from './consoles.svelte.ts';
+import { Migrations } from './migrations.svelte.ts';
 import { pageDom0, type Dom0Session } from './dom0.ts';
 import type { Vfs } from '../../hypervisor/dom0/vfs.ts';
 
@@ -27,6 +28,10 @@ export class LabStore {
   /** The last failed action, shown until dismissed or replaced. */
   notice = $state<string | undefined>();
   readonly consoles = new ConsoleTabs();
+  /** The live migration panels. */
+  readonly migrations: Migrations;
+  /** The VM card being dragged (HTML5 drag and drop), so the host panels can say where it may go. */
+  dragging = $state<string | undefined>();
   /** The dom0 console's shell: same lab; `virsh console NAME` brings NAME's console to the front. */
   readonly dom0: Dom0Session;
   private refreshQueued = false;
@@ -35,6 +40,8 @@ export class LabStore {
     this.dom0 = opts.dom0 ?? pageDom0(lab, opts.fs);
     this.dom0.useLab(lab, (name) => this.consoles.show(name));
     this.#snapshot = lab.snapshot();
+    this.migrations = new Migrations(lab);
+    this.migrations.update(this.#snapshot);
     // Several changes in one task (a sample of every VM) make one refresh.
     lab.onChange(() => {
       if (this.refreshQueued) return;
@@ -42,6 +49,7 @@ export class LabStore {
       queueMicrotask(() => {
         this.refreshQueued = false;
         this.#snapshot = lab.snapshot();
+        this.migrations.update(this.#snapshot);
         // A domain that went (undefined from dom0, a transient one destroyed) takes its tab along.
         for (const name of this.consoles.open) if (!this.domain(name)) this.consoles.close(name);
       });
@@ -51,6 +59,11 @@ export class LabStore {
 
   get hosts(): readonly HostSnapshot[] { return this.#snapshot.hosts; }
   get domains(): readonly DomainSnapshot[] { return this.#snapshot.domains; }
+  get links(): readonly LinkSnapshot[] { return this.#snapshot.links; }
+
+  link(a: string, b: string): LinkSnapshot | undefined {
+    return this.#snapshot.links.find((l) => (l.hosts[0] === a && l.hosts[1] === b) || (l.hosts[0] === b && l.hosts[1] === a));
+  }
   get catalog(): Catalog | undefined { return this.#catalog; }
 
   domain(name: string): DomainSnapshot | undefined {
@@ -82,6 +95,42 @@ export class LabStore {
         case 'destroy': this.lab.destroy(name); break;
         case 'undefine': this.consoles.close(name); this.lab.undefine(name); break;
       }
+    } catch (e) {
+      this.notice = (e as Error).message;
+    }
+  }
+
+  /**
+   * Live-migrate a VM to another host (a card dropped on a host panel, or "Migrate to…"). What the
+   * lab refuses up front (not running, same host, no room there) becomes the notice; once the
+   * migration runs, its panel shows how it goes and how it ended (and the card the error).
+   */
+  async migrate(name: string, target: string): Promise<void> {
+    const blocker = this.lab.migrationBlocker(name, target);
+    if (blocker) {
+      this.notice = `${name} cannot move to ${target}: ${blocker}`;
+      return;
+    }
+    try {
+      await this.lab.migrate(name, target);
+    } catch {
+      // Shown on the migration's panel and on the card: it runs on where it was.
+    }
+  }
+
+  /** The migration panel's Cancel (virsh domjobabort). */
+  cancelMigration(name: string): void {
+    try {
+      this.lab.abortJob(name);
+    } catch (e) {
+      this.notice = (e as Error).message;
+    }
+  }
+
+  /** The link model between two hosts (bandwidth at once, latency from the next migration). */
+  setLink(a: string, b: string, change: LinkChange): void {
+    try {
+      this.lab.setLink(a, b, change);
     } catch (e) {
       this.notice = (e as Error).message;
     }

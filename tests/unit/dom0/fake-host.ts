@@ -9,7 +9,13 @@ interface Rec {
   host: string;
   cpuTimeSec: number;
   autostart: boolean;
+  /** Live figures (the lab's sample); tests change them between frames of xl top. */
+  cpuPercent: number;
+  mips: number;
+  instructions: number;
 }
+
+const IDLE = { cpuPercent: 0, mips: 0, instructions: 0 };
 
 export class FakeHost implements Dom0Host {
   readonly recs = new Map<string, Rec>();
@@ -43,6 +49,7 @@ export class FakeHost implements Dom0Host {
       name: r.config.name, id: r.id, uuid: r.config.uuid, state: r.state, vcpus: r.config.vcpus,
       memoryMiB: r.config.memory, maxMemMiB: r.config.maxmem, cpuTimeSec: r.cpuTimeSec, host: r.host,
       persistent: true, autostart: r.autostart, config: r.config,
+      cpuPercent: r.id === undefined ? 0 : r.cpuPercent, mips: r.id === undefined ? 0 : r.mips, instructions: r.id === undefined ? 0 : r.instructions,
     }));
   }
 
@@ -53,7 +60,7 @@ export class FakeHost implements Dom0Host {
   /** Test setup: a domain in a given state without going through the commands. */
   add(config: XlConfig, state: DomainState = 'shut off', extra: Partial<Rec> = {}): void {
     const live = state !== 'shut off';
-    this.recs.set(config.name, { config, state, id: live ? this.nextId++ : undefined, host: this.placement, cpuTimeSec: 0, autostart: false, ...extra });
+    this.recs.set(config.name, { config, state, id: live ? this.nextId++ : undefined, host: this.placement, cpuTimeSec: 0, autostart: false, ...IDLE, ...extra });
   }
 
   async define(config: XlConfig): Promise<void> {
@@ -63,7 +70,7 @@ export class FakeHost implements Dom0Host {
     if (config.vcpus !== 1) throw dom0Errors.unsupported(`${config.vcpus} vCPUs: this lab runs 1 vCPU per domain`);
     if (config.image !== undefined && !this.imageList.some((i) => i.name === config.image)) throw dom0Errors.unsupported(`no image named '${config.image}'`);
     if (old) old.config = config;
-    else this.recs.set(config.name, { config, state: 'shut off', id: undefined, host: this.placement, cpuTimeSec: 0, autostart: false });
+    else this.recs.set(config.name, { config, state: 'shut off', id: undefined, host: this.placement, cpuTimeSec: 0, autostart: false, ...IDLE });
   }
 
   async undefine(name: string): Promise<void> {
@@ -184,5 +191,6 @@ export class FakeHost implements Dom0Host {
     r.id = undefined;
     r.state = 'shut off';
     r.cpuTimeSec = 0;
+    Object.assign(r, IDLE);
   }
 }

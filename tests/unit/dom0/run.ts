@@ -7,9 +7,10 @@ import { SaveImages } from '../../../src/hypervisor/dom0/saves.ts';
 import { virtInstall } from '../../../src/hypervisor/dom0/virt-install.ts';
 import { virsh } from '../../../src/hypervisor/dom0/virsh.ts';
 import { xl } from '../../../src/hypervisor/dom0/xl.ts';
+import { xentop } from '../../../src/hypervisor/dom0/top.ts';
 import { FakeHost } from './fake-host.ts';
 
-export const COMMANDS: readonly Command[] = [virsh, xl, virtInstall, ...FILE_COMMANDS, ...SHELL_COMMANDS];
+export const COMMANDS: readonly Command[] = [virsh, xl, xentop, virtInstall, ...FILE_COMMANDS, ...SHELL_COMMANDS];
 
 /** Random bytes counting up from `seed`: generated UUIDs and MACs are predictable. */
 export function counting(seed = 0): (b: Uint8Array) => void {

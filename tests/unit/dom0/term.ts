@@ -1,13 +1,15 @@
 /**
  * Just enough of a VT100 to check what a person would see: printable text with xterm's deferred
  * wrap at the right margin, CR, LF, BEL, and the CSI sequences the dom0 shell emits
- * (A/B/C/D cursor moves, K and J erase, H home, 2J/3J clear).
+ * (A/B/C/D cursor moves, K and J erase, H home, 2J/3J clear, m attributes).
  */
 export class Term {
   rows: string[][] = [[]];
   row = 0;
   col = 0;
   bells = 0;
+  /** Parameters of the SGR sequences seen (`7` reverse, `1;7` bold reverse, `0` reset). */
+  sgr: string[] = [];
   private pendingWrap = false;
   private esc = '';
 
@@ -76,6 +78,7 @@ export class Term {
     else if (final === 'J' && param === '3') { /* scrollback: none kept */ }
     else if (final === 'J') { this.line().length = Math.min(this.line().length, this.col); this.rows.length = this.row + 1; }
     else if (final === 'H') { this.row = 0; this.col = 0; }
+    else if (final === 'm') this.sgr.push(param); // attributes (reverse, bold): recorded, not drawn
     else throw new Error(`Term: unexpected sequence ${JSON.stringify(seq)}`);
   }
 }
