@@ -258,14 +258,17 @@ export class VirtualMachine {
   runSlice(budget: number): SliceResult {
     let executed = 0;
     const start = this.io.now();
+    // The guest's clock meets the host's once per slice. Between the runs of one slice (an SBI
+    // call ends a run: Linux's early console makes one per character) time goes on from where
+    // the last run left it, interpolated from retired instructions as within a run.
+    this.syncTime();
     while (executed < budget && !this.exit) {
-      const now = this.syncTime();
       const reason = this.core.run(budget - executed);
       executed += this.core.executed;
       if (reason === Stop.Sbi) { this.sbi.handle(); continue; }
       if (reason === Stop.Wfi) {
         this.totalExecuted += executed;
-        return { kind: 'idle', executed, sleepMs: this.idleMs(now) };
+        return { kind: 'idle', executed, sleepMs: this.idleMs(this.syncTime()) };
       }
       if (reason === Stop.Budget) break;
       // Stop.Host: a device finished the run (finisher, reset) — this.exit is set.
