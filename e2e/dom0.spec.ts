@@ -6,6 +6,7 @@
 import { test, expect } from '@playwright/test';
 import { join } from 'node:path';
 import { Dom0Console, LabPage, PROMPT } from './lab-page.ts';
+import { CHEF } from '../tests/unit/xen/chef.ts';
 
 const WEB = `cat > /etc/xen/web << EOF
 name = "web"
@@ -169,19 +170,7 @@ test('the seed\'s own /etc/xen/chef (pygrub, 1024 MiB) boots the default linux i
   const dom0 = new Dom0Console(lab);
   await dom0.open();
   await dom0.run(`cat > /etc/xen/chef << EOF
-name = "chef"
-uuid = "f4e2e3b4-7f3d-4b1b-8b3b-3b4b1b7f3d4b"
-maxmem = 1024
-memory = 1024
-vcpus = 1
-bootloader = "/usr/bin/pygrub"
-on_poweroff = "destroy"
-on_reboot = "restart"
-on_crash = "restart"
-vfb = [ ]
-disk = [ "file:/vm/chef.dsk,xvda,w" ]
-vif = [ "mac=00:16:3e:2b:2b:2b,bridge=xenbr0" ]
-EOF`);
+${CHEF}EOF`);
   await dom0.run('xl create chef', /booting the catalog's default image 'linux'[\s\S]*root@dom0:~#\s*$/, 60_000);
   await expect(lab.state('chef')).toHaveText(/running|idle/);
   await expect(lab.host('host1')).toContainText('1024 / 1024 MiB');

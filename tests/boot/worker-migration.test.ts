@@ -79,6 +79,25 @@ async function launchCounter(launcher: WorkerVmLauncher, con: Console, memMiB?: 
   return await launcher.launch({ name: 'c', ramBytes: (memMiB ?? im.memMiB) * MiB, harts: 1, boot: im.boot }, con.sink) as WorkerVm;
 }
 
+/** A launcher, a console, and a counter VM on it that has printed `counter: upTo`. */
+async function startCounter(upTo: number, options: JobOptions = {}, memMiB?: number): Promise<{ launcher: WorkerVmLauncher; con: Console; vm: WorkerVm }> {
+  const launcher = newLauncher(options);
+  const con = new Console();
+  const vm = await launchCounter(launcher, con, memMiB);
+  await con.waitFor(`counter: ${upTo}\r\n`);
+  return { launcher, con, vm };
+}
+
+/** A launcher, a console, and the linux image booted on it to its shell prompt. */
+async function startLinux(): Promise<{ launcher: WorkerVmLauncher; con: Console; vm: RunningVm; images: BootImages }> {
+  const launcher = newLauncher();
+  const con = new Console();
+  const { images, memMiB } = await linuxImages();
+  const vm = await launcher.launch({ name: 'l', ramBytes: memMiB * MiB, harts: 1, boot: images }, con.sink);
+  await con.waitFor(PROMPT, 90_000);
+  return { launcher, con, vm, images };
+}
+
 function counterValues(text: string): number[] {
   return [...text.matchAll(/^counter: (\d+)\r?$/gm)].map((m) => Number(m[1]));
 }
@@ -133,10 +152,7 @@ async function sourceRunsOn(vm: RunningVm, con: Console): Promise<void> {
 
 describe('live migration between two VM workers: counter', () => {
   it('moves a running counter there and back: no gap, no repeat; figures and events are live', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const a = await launchCounter(launcher, con);
-    await con.waitFor('counter: 10\r\n');
+    const { launcher, con, vm: a } = await startCounter(10);
     const sourceWorker = workers.last;
     const there = migrate(launcher, a, con);
     const b = await there.job.done;
@@ -182,10 +198,7 @@ describe('live migration between two VM workers: counter', () => {
   });
 
   it('a migrated VM is a full VM: pause, resume, reboot with the images it came with', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const a = await launchCounter(launcher, con);
-    await con.waitFor('counter: 3\r\n');
+    const { launcher, con, vm: a } = await startCounter(3);
     const c = await migrate(launcher, a, con).job.done;
     await c.pause();
     expect((await c.counters()).state).toBe('paused');
@@ -198,11 +211,7 @@ describe('live migration between two VM workers: counter', () => {
 
 describe('live migration between two VM workers: linux', () => {
   it('migrates while a shell loop prints; input typed during the switchover and after reaches the destination', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const { images, memMiB } = await linuxImages();
-    const src = await launcher.launch({ name: 'l', ramBytes: memMiB * MiB, harts: 1, boot: images }, con.sink);
-    await con.waitFor(PROMPT, 90_000);
+    const { launcher, con, vm: src } = await startLinux();
     src.consoleInput(enc('echo hi > /tmp/x\n'));
     await con.waitFor(PROMPT);
     src.consoleInput(enc('for i in $(seq 1 300); do echo n$i; usleep 2000; done\n'));
@@ -229,10 +238,7 @@ describe('live migration between two VM workers: linux', () => {
 
 describe('migration failures: the source runs on, its console intact', () => {
   it('the destination refuses the header', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const vm = await launchCounter(launcher, con);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5);
     workers.options = { checkHeader: () => { throw new Error('host2: no room for it'); } };
     const { job } = migrate(launcher, vm, con);
     expect(await failure(job)).toBe('destination refused: host2: no room for it');
@@ -242,10 +248,7 @@ describe('migration failures: the source runs on, its console intact', () => {
   });
 
   it('the destination worker dies in the middle of the rounds', async () => {
-    const launcher = newLauncher({ chunkBytes: 4096 });
-    const con = new Console();
-    const vm = await launchCounter(launcher, con, SLOW_ROUND_MIB);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5, { chunkBytes: 4096 }, SLOW_ROUND_MIB);
     // A slow link and small chunks: round 1 takes over a second.
     const { job } = migrate(launcher, vm, con, { bandwidthBps: 1e6 });
     await until(job, (i) => i.status === 'active' && i.ram.transferred > 16_384);
@@ -256,10 +259,7 @@ describe('migration failures: the source runs on, its console intact', () => {
   });
 
   it('the destination worker dies just before the switchover', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const vm = await launchCounter(launcher, con);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5);
     // 50 ms of latency: the stop-and-copy is under way and the stream's end not yet there.
     const { job } = migrate(launcher, vm, con, { latencyMs: 50 });
     const dest = workers.last;
@@ -269,10 +269,7 @@ describe('migration failures: the source runs on, its console intact', () => {
   });
 
   it('the destination worker dies right after the engine committed: the page takes it back', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const vm = await launchCounter(launcher, con);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5);
     const { job } = migrate(launcher, vm, con);
     const dest = workers.last;
     // The engine's `completed` comes before the page hands the console over.
@@ -283,10 +280,7 @@ describe('migration failures: the source runs on, its console intact', () => {
   });
 
   it('the link is cut (silently: no message crosses any more)', async () => {
-    const launcher = newLauncher({ chunkBytes: 4096, switchoverTimeoutMs: 2000 });
-    const con = new Console();
-    const vm = await launchCounter(launcher, con, SLOW_ROUND_MIB);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5, { chunkBytes: 4096, switchoverTimeoutMs: 2000 }, SLOW_ROUND_MIB);
     const link = new CuttableLink();
     workers.options = { wrapPort: link.wrap };
     const { job } = migrate(launcher, vm, con, { bandwidthBps: 1e6 });
@@ -297,10 +291,7 @@ describe('migration failures: the source runs on, its console intact', () => {
   });
 
   it('cancel (virsh domjobabort) in the middle of the rounds; refused once the switchover began', async () => {
-    const launcher = newLauncher({ chunkBytes: 4096 });
-    const con = new Console();
-    const vm = await launchCounter(launcher, con, SLOW_ROUND_MIB);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5, { chunkBytes: 4096 }, SLOW_ROUND_MIB);
     const { job } = migrate(launcher, vm, con, { bandwidthBps: 1e6 });
     await until(job, (i) => i.status === 'active' && i.ram.transferred > 16_384);
     expect(job.cancel()).toBe(true);
@@ -318,10 +309,7 @@ describe('migration failures: the source runs on, its console intact', () => {
   });
 
   it('the destination never answers (link dead from the start): setup timeout', async () => {
-    const launcher = newLauncher({ setupTimeoutMs: 1000 });
-    const con = new Console();
-    const vm = await launchCounter(launcher, con);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5, { setupTimeoutMs: 1000 });
     const link = new CuttableLink();
     link.cut = true;
     workers.options = { wrapPort: link.wrap };
@@ -331,10 +319,7 @@ describe('migration failures: the source runs on, its console intact', () => {
   });
 
   it("the source's worker dies: the migration fails, the destination is dropped, the lab hears of the crash", async () => {
-    const launcher = newLauncher({ chunkBytes: 4096 });
-    const con = new Console();
-    const vm = await launchCounter(launcher, con, SLOW_ROUND_MIB);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5, { chunkBytes: 4096 }, SLOW_ROUND_MIB);
     const source = workers.last;
     const { job } = migrate(launcher, vm, con, { bandwidthBps: 1e6 });
     await until(job, (i) => i.status === 'active');
@@ -346,10 +331,7 @@ describe('migration failures: the source runs on, its console intact', () => {
   });
 
   it('the source VM is destroyed while it migrates', async () => {
-    const launcher = newLauncher({ chunkBytes: 4096 });
-    const con = new Console();
-    const vm = await launchCounter(launcher, con, SLOW_ROUND_MIB);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5, { chunkBytes: 4096 }, SLOW_ROUND_MIB);
     const { job } = migrate(launcher, vm, con, { bandwidthBps: 1e6 });
     await until(job, (i) => i.status === 'active');
     // Control while it migrates: refused, or false for a guest request (the lab refuses them anyway).
@@ -368,10 +350,7 @@ describe('migration failures: the source runs on, its console intact', () => {
 
 describe('save and restore through workers', () => {
   it('counter: saved (left paused), restored in a new worker, counts on; a damaged stream is refused', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const vm = await launchCounter(launcher, con);
-    await con.waitFor('counter: 5\r\n');
+    const { launcher, con, vm } = await startCounter(5);
     const bytes = await vm.save('name = "c"\n');
     expect((await vm.counters()).state).toBe('paused');
     vm.destroy();
@@ -398,11 +377,7 @@ describe('save and restore through workers', () => {
   });
 
   it('linux: a file written before the save is there after the restore, which can reboot with its images', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const { images, memMiB } = await linuxImages();
-    const vm = await launcher.launch({ name: 'l', ramBytes: memMiB * MiB, harts: 1, boot: images }, con.sink);
-    await con.waitFor(PROMPT, 90_000);
+    const { launcher, con, vm, images } = await startLinux();
     vm.consoleInput(enc('echo saved > /tmp/s\n'));
     await con.waitFor(PROMPT);
     const bytes = await vm.save('name = "l"\n');
@@ -418,11 +393,7 @@ describe('save and restore through workers', () => {
 
 describe('guest requests and exits through workers', () => {
   it('linux: poweroff asked of the agent → exit, halted; reboot() boots it again; a guest reboot halts too', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const { images, memMiB } = await linuxImages();
-    const vm = await launcher.launch({ name: 'l', ramBytes: memMiB * MiB, harts: 1, boot: images }, con.sink);
-    await con.waitFor(PROMPT, 90_000);
+    const { con, vm } = await startLinux();
     await vm.pause();
     expect(await vm.requestShutdown('poweroff', 5000)).toBe(false); // paused: false at once
     await vm.resume();
@@ -445,10 +416,7 @@ describe('guest requests and exits through workers', () => {
   }, 300_000);
 
   it('counter has no agent: a request goes unanswered (false) and it runs on', async () => {
-    const launcher = newLauncher();
-    const con = new Console();
-    const vm = await launchCounter(launcher, con);
-    await con.waitFor('counter: 3\r\n');
+    const { con, vm } = await startCounter(3);
     expect(await vm.requestShutdown('poweroff', 500)).toBe(false);
     await sourceRunsOn(vm, con);
   });

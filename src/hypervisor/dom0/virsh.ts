@@ -74,19 +74,40 @@ class Virsh {
     return d;
   }
 
-  /** Run a lifecycle call: the success line, or `Failed to … domain 'x'` then the reason. */
-  async act(o: Opts, verb: string, call: (name: string) => Promise<unknown>, done: (name: string) => string): Promise<boolean> {
+  /**
+   * Run a lifecycle call: the success line, or `Failed to … domain 'x'` then the reason. `after`
+   * sees what the call returned, once the success line is out.
+   */
+  async act<T>(o: Opts, verb: string, call: (name: string) => Promise<T>, done: (name: string) => string, after?: (result: T, name: string) => void): Promise<boolean> {
     const d = this.domain(o);
     if (!d) return false;
-    try {
-      await call(d.name);
+    return this.tried(async () => {
+      const result = await call(d.name);
       this.extra(done(d.name) + '\n');
+      after?.(result, d.name);
+    }, `Failed to ${verb} domain '${d.name}'`);
+  }
+
+  /** Run a call to the host: true, or false with `failed` (if given) then the reason on stderr. */
+  async tried(call: () => Promise<unknown>, failed?: string): Promise<boolean> {
+    try {
+      await call();
       return true;
     } catch (e) {
-      this.error(`Failed to ${verb} domain '${d.name}'`);
+      if (failed !== undefined) this.error(failed);
       this.error(asDom0Error(e).message);
       return false;
     }
+  }
+
+  /**
+   * shutdown / reboot: ask the guest (through its agent); `Domain 'x' is being …`, and a warning
+   * naming the forceful command when the guest did not answer.
+   */
+  ask(o: Opts, verb: 'shutdown' | 'reboot', doing: string, force: (name: string) => string): Promise<boolean> {
+    return this.act(o, verb, (n) => this.host[verb](n), (n) => `Domain '${n}' is being ${doing}`, (outcome, n) => {
+      if (outcome === 'ignored') this.ctx.err(`warning: the guest did not respond to the ${verb} request; '${n}' is still running (${force(n)})\n`);
+    });
   }
 }
 
@@ -222,37 +243,11 @@ const SUBS: readonly Sub[] = [
   },
   {
     name: 'shutdown', group: 'domain', help: 'gracefully shutdown a domain', desc: 'Run shutdown in the target domain.', opts: [DOMAIN], offer: active,
-    async run(v, o) {
-      const d = v.domain(o);
-      if (!d) return false;
-      try {
-        const outcome = await v.host.shutdown(d.name);
-        v.extra(`Domain '${d.name}' is being shutdown\n`);
-        if (outcome === 'ignored') v.ctx.err(`warning: the guest did not respond to the shutdown request; '${d.name}' is still running (virsh destroy ${d.name} forces it off)\n`);
-        return true;
-      } catch (e) {
-        v.error(`Failed to shutdown domain '${d.name}'`);
-        v.error(asDom0Error(e).message);
-        return false;
-      }
-    },
+    run: (v, o) => v.ask(o, 'shutdown', 'shutdown', (n) => `virsh destroy ${n} forces it off`),
   },
   {
     name: 'reboot', group: 'domain', help: 'reboot a domain', desc: 'Run a reboot command in the target domain (through its guest agent).', opts: [DOMAIN], offer: active,
-    async run(v, o) {
-      const d = v.domain(o);
-      if (!d) return false;
-      try {
-        const outcome = await v.host.reboot(d.name);
-        v.extra(`Domain '${d.name}' is being rebooted\n`);
-        if (outcome === 'ignored') v.ctx.err(`warning: the guest did not respond to the reboot request; '${d.name}' is still running (virsh reset ${d.name} forces a reboot)\n`);
-        return true;
-      } catch (e) {
-        v.error(`Failed to reboot domain '${d.name}'`);
-        v.error(asDom0Error(e).message);
-        return false;
-      }
-    },
+    run: (v, o) => v.ask(o, 'reboot', 'rebooted', (n) => `virsh reset ${n} forces a reboot`),
   },
   {
     name: 'reset', group: 'domain', help: 'reset a domain', desc: 'Reset the target domain as if by power button (at once, without asking the guest).', opts: [DOMAIN], offer: active,
@@ -380,16 +375,9 @@ const SUBS: readonly Sub[] = [
   },
   {
     name: 'domjobabort', group: 'domain', help: 'abort active domain job', desc: 'Aborts the currently running domain job (a migration: the domain runs on where it was).', opts: [DOMAIN], offer: (d) => d.task === 'migrating',
-    async run(v, o) {
+    run(v, o) {
       const d = v.domain(o);
-      if (!d) return false;
-      try {
-        await v.host.abortJob(d.name);
-        return true;
-      } catch (e) {
-        v.error(asDom0Error(e).message);
-        return false;
-      }
+      return d !== undefined && v.tried(() => v.host.abortJob(d.name));
     },
   },
   {
@@ -400,13 +388,7 @@ const SUBS: readonly Sub[] = [
       if (!d) return false;
       const ms = o.get('downtime') as string;
       if (!/^[0-9]+$/.test(ms) || Number(ms) < 1) { v.error(`Numeric value '${ms}' for <downtime> option is malformed or out of range`); return false; }
-      try {
-        await v.host.setMaxDowntime(d.name, Number(ms));
-        return true;
-      } catch (e) {
-        v.error(asDom0Error(e).message);
-        return false;
-      }
+      return v.tried(() => v.host.setMaxDowntime(d.name, Number(ms)));
     },
   },
   {
