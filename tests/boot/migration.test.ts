@@ -163,6 +163,26 @@ describe('live migration: linux at its shell', () => {
     expect(await sh(log, dst, 'cat /tmp/x')).toBe('hi');
     dst.destroy();
   });
+
+  it('migrates while memdirty dirties 20 MiB/s in the guest; it converges, memdirty runs on, commands run after', async () => {
+    const log = new ConsoleLog();
+    const { images, memMiB } = await linuxImages();
+    const src = await launch(images, memMiB, log);
+    await log.waitFor(PROMPT, 60_000);
+    await sh(log, src, 'memdirty pages=2048 rate=5120 > /tmp/md.log &');
+    expect(await sh(log, src, 'usleep 300000; cat /tmp/md.log')).toBe('memdirty: running, 2048 pages at 5120 pages/s');
+    const r = await migrate(src, log);
+    console.log(`linux + memdirty: ${summary(r.info)}`);
+    expect(r.info.status).toBe('completed');
+    expect(r.checks).toEqual({ ram: [], state: [] });
+    // The guest dirtied pages while round 1 ran: later rounds resent them.
+    expect(r.info.rounds[0].pagesDirtied).toBeGreaterThan(100);
+    expect(r.info.downtimeMs!).toBeLessThan(300);
+    const dst = r.dst!;
+    expect(await sh(log, dst, 'echo after the switch')).toBe('after the switch');
+    expect(await sh(log, dst, 'pidof memdirty >/dev/null && echo still dirtying')).toBe('still dirtying');
+    dst.destroy();
+  });
 });
 
 describe('migration failures leave the source running with its console intact', () => {
