@@ -36,7 +36,19 @@ test('the seed\'s story in the dom0 console, step by step on the dashboard', asy
 
   await dom0.run('virsh list --all', /Id\s+Name\s+State\s*\n-+\s*\n\s*1\s+web\s+(running|idle)/);
 
-  // The live view (xentop): web's row has the lab's figures; Linux is booting, so it computes.
+  // The guest's console, from dom0: its tab comes to the front; Linux reaches its prompt.
+  await dom0.clear();
+  await lab.type('dom0', 'virsh console web\n');
+  await expect(page.getByRole('tab', { name: 'web', exact: true })).toHaveAttribute('aria-selected', 'true');
+  await lab.waitForScreen('web', new RegExp(`${PROMPT.replace(/[/$]/g, '\\$&')}\\s*$`), 60_000);
+  // A busy loop in the guest, so the live view below has figures to show (an idle Linux at its
+  // prompt rounds to 0.0 MIPS).
+  await lab.type('web', 'while :; do :; done &\n');
+  await lab.waitForScreen('web', /done &\s*\n[^\n]*#\s*$/);
+  await lab.showConsole('dom0');
+  await lab.waitForScreen('dom0', /Connected to domain 'web'/);
+
+  // The live view (xentop): web's row has the lab's figures.
   const WEB_ROW = /^\s*web\s+[-a-z]{6}\s+\d+\s+[\d.]+\s+65536\s+[\d.]+\s+65536\s+1\s+([\d.]+)\s*$/m;
   await expect.poll(async () => {
     const screen = await dom0.run('xl top -b -i 1', /MIPS[\s\S]*root@dom0:~#\s*$/);
@@ -47,14 +59,6 @@ test('the seed\'s story in the dom0 console, step by step on the dashboard', asy
   await lab.waitForScreen('dom0', /xentop - \d\d:\d\d:\d\d[\s\S]*Domain-0[^\n]*\n\s*web [^\n]*\n\s*Delay\s+VCPUs\s+Repeat header\s+Sort order\s+Quit\s*$/);
   await page.keyboard.type('q');
   await lab.waitForScreen('dom0', /\n\s*web [^\n]*\n\s*root@dom0:~#\s*$/);
-
-  // The guest's console, from dom0: its tab comes to the front; Linux reaches its prompt.
-  await dom0.clear();
-  await lab.type('dom0', 'virsh console web\n');
-  await expect(page.getByRole('tab', { name: 'web', exact: true })).toHaveAttribute('aria-selected', 'true');
-  await lab.waitForScreen('web', new RegExp(`${PROMPT.replace(/[/$]/g, '\\$&')}\\s*$`), 60_000);
-  await lab.showConsole('dom0');
-  await lab.waitForScreen('dom0', /Connected to domain 'web'/);
 
   await dom0.run('virsh suspend web', /Domain 'web' suspended/);
   await expect(lab.state('web')).toHaveText('paused');
