@@ -16,14 +16,25 @@ export type ChromiumFigures =
   | { readonly kind: 'skipped'; readonly why: string }
   | { readonly kind: 'ran'; readonly boots: number[]; readonly four: number; readonly longestTaskCpuMs: number; readonly longWallMs: number[] };
 
-/** The page's clock when `name`'s console (its tab in front) shows the prompt. */
+/**
+ * The page's clock when `name`'s console (its tab in front) shows the prompt: when xterm puts it
+ * in the rows, in the animation frame that paints it. (Polling each frame instead may run just
+ * before xterm's draw in that frame and see it a frame late.)
+ */
 async function promptAt(page: Page, name: string): Promise<number> {
   await page.getByRole('tab', { name, exact: true }).click();
-  const t = await page.waitForFunction(
-    (n) => document.querySelector(`[aria-label="console ${n}"] .xterm-rows`)?.textContent?.includes('root@virtlab:/#') && performance.now(),
-    name, { polling: 'raf', timeout: 60_000 },
-  );
-  return (await t.jsonValue()) as number;
+  // A string, not a function: the bench runs under tsx, whose helpers do not exist in the page.
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const rows = document.querySelector('[aria-label="console ${name}"] .xterm-rows');
+    if (!rows) return reject(new Error('no console ${name}'));
+    const seen = () => rows.textContent.includes('root@virtlab:/#');
+    if (seen()) return resolve(performance.now());
+    const watch = new MutationObserver(() => {
+      if (seen()) { watch.disconnect(); resolve(performance.now()); }
+    });
+    watch.observe(rows, { childList: true, subtree: true, characterData: true });
+    setTimeout(() => { watch.disconnect(); reject(new Error('no prompt in console ${name} within 60 s')); }, 60000);
+  })`) as Promise<number>;
 }
 
 /** Start the domains together; seconds until the last one shows its prompt. */

@@ -44,7 +44,8 @@ const boots: number[] = [];
 for (let i = 0; i < 3; i++) {
   const r = await bootToPrompt();
   if (r.exit !== 'timeout' || !r.output.includes(PROMPT)) throw new Error('linux did not reach its prompt');
-  boots.push(r.ms / 1000);
+  // From building the machine, as the page's figure counts from the click on Start.
+  boots.push((r.buildMs + r.ms) / 1000);
 }
 const bestBoot = Math.min(...boots);
 report('linux boot to prompt, built-in SBI (s)', bestBoot.toFixed(2), `best of 3: ${boots.map((b) => b.toFixed(2)).join(', ')}`);

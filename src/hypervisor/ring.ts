@@ -3,19 +3,24 @@
  * between a VM's worker and the page without one postMessage per byte (DESIGN.md §4).
  *
  *   SharedArrayBuffer
- *   ┌──────────────┬──────────────┬─────────────────────────────┐
- *   │ written: u32 │ read: u32    │ data[capacity] (power of 2) │
- *   └──────────────┴──────────────┴─────────────────────────────┘
+ *   ┌──────────────┬──────────────┬──────────────┬─────────┬─────────────────────────────┐
+ *   │ written: u32 │ read: u32    │ resting: u32 │ (spare) │ data[capacity] (power of 2) │
+ *   └──────────────┴──────────────┴──────────────┴─────────┴─────────────────────────────┘
  *
  * `written` and `read` count bytes since creation and wrap at 2^32; only the producer stores
  * `written`, only the consumer stores `read`. Both are accessed with Atomics, whose sequential
  * consistency orders the plain data copies: bytes are copied before `written` is published and
  * read before `read` is. Each side can wait on the other's counter (Atomics.wait / waitAsync).
+ *
+ * `resting` is a hint from the producer: its last write ended a burst, nothing follows for now (a
+ * guest that printed its prompt and went idle), told with that write or after it (`rest`). A consumer that batches output for drawing can
+ * then draw at once instead of waiting to see whether more comes.
  */
 
 const WRITTEN = 0;
 const READ = 1;
-const HEADER_BYTES = 8;
+const RESTING = 2;
+const HEADER_BYTES = 16;
 
 export class ByteRing {
   readonly capacity: number;
@@ -35,7 +40,7 @@ export class ByteRing {
   constructor(readonly buffer: SharedArrayBuffer) {
     this.capacity = buffer.byteLength - HEADER_BYTES;
     if (this.capacity < 16 || (this.capacity & (this.capacity - 1)) !== 0) throw new RangeError('not a ring buffer');
-    this.header = new Int32Array(buffer, 0, 2);
+    this.header = new Int32Array(buffer, 0, 3);
     this.data = new Uint8Array(buffer, HEADER_BYTES, this.capacity);
     this.mask = this.capacity - 1;
   }
@@ -49,8 +54,11 @@ export class ByteRing {
     return this.capacity - this.available;
   }
 
-  /** Producer: copy in as much of `bytes` as fits; returns how many were taken. Wakes waiting readers. */
-  write(bytes: Uint8Array): number {
+  /**
+   * Producer: copy in as much of `bytes` as fits; returns how many were taken. Wakes waiting
+   * readers. `resting`: nothing more follows these bytes for now (kept only if all of them fit).
+   */
+  write(bytes: Uint8Array, resting = false): number {
     const w = Atomics.load(this.header, WRITTEN) >>> 0;
     const used = (w - (Atomics.load(this.header, READ) >>> 0)) >>> 0;
     const n = Math.min(bytes.length, this.capacity - used);
@@ -59,9 +67,20 @@ export class ByteRing {
     const first = Math.min(n, this.capacity - at);
     this.data.set(bytes.subarray(0, first), at);
     if (n > first) this.data.set(bytes.subarray(first, n), 0);
+    // Stored before `written`: a reader that sees these bytes sees this flag or a later one.
+    Atomics.store(this.header, RESTING, resting && n === bytes.length ? 1 : 0);
     Atomics.store(this.header, WRITTEN, (w + n) | 0);
     Atomics.notify(this.header, WRITTEN);
     return n;
+  }
+
+  /**
+   * Producer: say after the fact that the last write ended a burst (the guest went idle after a
+   * slice that printed nothing more). Wakes waiting readers, though no byte was written.
+   */
+  rest(): void {
+    Atomics.store(this.header, RESTING, 1);
+    Atomics.notify(this.header, WRITTEN);
   }
 
   /** Consumer: take up to `max` bytes (a copy). Wakes a producer waiting for room. */
@@ -78,6 +97,12 @@ export class ByteRing {
     Atomics.notify(this.header, READ);
     return out;
   }
+
+  /**
+   * Whether the producer's latest write ended a burst (see the layout notes). Read it after
+   * `read`: it then describes those bytes' write or a later one.
+   */
+  get resting(): boolean { return Atomics.load(this.header, RESTING) === 1; }
 
   /** The producer's counter now: pass it to `waitForData` to sleep until it moves. */
   get writeMark(): number { return Atomics.load(this.header, WRITTEN); }

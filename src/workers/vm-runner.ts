@@ -78,6 +78,8 @@ export class VmRunner {
   /** Output the guest printed that is not in the ring yet: [0, backlogBytes) of `backlog`. */
   private backlog = new Uint8Array(4096);
   private backlogBytes = 0;
+  /** The page was told the guest went idle after its last output (flushOutput). */
+  private toldResting = false;
   private looping = false;
   private busyMs = 0;
   private idleMs = 0;
@@ -344,7 +346,8 @@ export class VmRunner {
         this.lastSliceEnd = end;
         const ms = end - t;
         this.busyMs += ms;
-        this.flushOutput();
+        // An idle or stopped guest prints nothing more for now: the page may draw at once.
+        this.flushOutput(r.kind !== 'ran');
         if (r.kind === 'exit') this.exited(r.exit);
         else if (r.kind === 'idle') await this.sleep(r.sleepMs);
         else {
@@ -414,12 +417,20 @@ export class VmRunner {
     this.backlogBytes = need;
   }
 
-  /** Move what the guest printed into the output ring, as much as fits. */
-  private flushOutput(): void {
-    if (this.backlogBytes === 0) return;
-    const n = this.output.write(this.backlog.subarray(0, this.backlogBytes));
+  /**
+   * Move what the guest printed into the output ring, as much as fits. `resting`: the guest went
+   * idle, so nothing follows for now; told once, with the last bytes or after them (ByteRing).
+   */
+  private flushOutput(resting = false): void {
+    if (this.backlogBytes === 0) {
+      if (resting && !this.toldResting) this.output.rest();
+      this.toldResting ||= resting;
+      return;
+    }
+    const n = this.output.write(this.backlog.subarray(0, this.backlogBytes), resting);
     this.backlog.copyWithin(0, n, this.backlogBytes);
     this.backlogBytes -= n;
+    this.toldResting = resting && this.backlogBytes === 0;
   }
 
   private async waitForOutputRoom(): Promise<void> {

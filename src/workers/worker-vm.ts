@@ -223,12 +223,17 @@ export class WorkerVm implements RunningVm {
   /** Hand everything the guest prints to the sink, waking only when there is something. */
   private async pumpOutput(): Promise<void> {
     this.pumping = true;
+    let toldResting = false;
     try {
       while (this.alive) {
         const mark = this.output.writeMark;
         const bytes = this.output.read();
-        if (bytes.length > 0) this.sink.output(bytes);
-        else await this.output.waitForData(mark, PUMP_IDLE_MS);
+        const resting = this.output.resting;
+        // Bytes, or no bytes but the news that the guest went idle after the last ones.
+        if (bytes.length > 0 || (resting && !toldResting)) {
+          this.sink.output(bytes, resting);
+          toldResting = resting;
+        } else await this.output.waitForData(mark, PUMP_IDLE_MS);
       }
     } finally {
       this.pumping = false;

@@ -70,6 +70,28 @@ describe('ByteRing', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
   });
 
+  it('tells the consumer when the producer rests after a burst', async () => {
+    const r = new ByteRing(ByteRing.allocate(16));
+    r.write(bytes(1, 2), true);
+    r.read();
+    expect(r.resting).toBe(true);
+    r.write(bytes(3), false); // more came: no longer resting
+    r.read();
+    expect(r.resting).toBe(false);
+    // Resting only if every byte of the write fit.
+    expect(r.write(new Uint8Array(20), true)).toBe(16);
+    expect(r.resting).toBe(false);
+    r.read();
+    // Told after the fact (the last bytes went out before the producer knew): wakes a waiting reader.
+    const waiting = r.waitForData(r.writeMark, 5000);
+    setTimeout(() => r.rest(), 10);
+    const t0 = performance.now();
+    await waiting;
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.resting).toBe(true);
+    expect(r.available).toBe(0);
+  });
+
   it('carries a stream between threads intact', async () => {
     const ring = ByteRing.allocate(64);
     const total = 100_000;
@@ -77,7 +99,7 @@ describe('ByteRing', () => {
     const src = `
       const { workerData } = require('node:worker_threads');
       const h = new Int32Array(workerData.ring, 0, 2);
-      const data = new Uint8Array(workerData.ring, 8);
+      const data = new Uint8Array(workerData.ring, 16);
       let sent = 0;
       while (sent < ${total}) {
         const w = Atomics.load(h, 0) >>> 0, used = (w - (Atomics.load(h, 1) >>> 0)) >>> 0;

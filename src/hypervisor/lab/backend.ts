@@ -46,7 +46,11 @@ export interface LaunchSpec {
 }
 
 export interface VmSink {
-  output(bytes: Uint8Array): void;
+  /**
+   * What the guest printed; `resting`: it then went idle, so nothing more follows for now. May
+   * come with no bytes: the guest went idle after the bytes given last.
+   */
+  output(bytes: Uint8Array, resting?: boolean): void;
   event(e: VmEvent): void;
 }
 

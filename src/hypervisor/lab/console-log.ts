@@ -7,20 +7,27 @@
 export const CONSOLE_LOG_BYTES = 256 * 1024;
 
 export type Disposable = { dispose(): void };
+/** Told of each chunk appended; `resting`: the guest went idle after it, nothing follows for now. */
+export type ConsoleListener = (bytes: Uint8Array, resting: boolean) => void;
 
 export class ConsoleLog {
   private chunks: Uint8Array[] = [];
   private bytes = 0;
-  private readonly listeners = new Set<(bytes: Uint8Array) => void>();
+  private readonly listeners = new Set<ConsoleListener>();
 
   constructor(private readonly limit = CONSOLE_LOG_BYTES) {}
 
-  append(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
+  /** `resting`: the guest went idle after printing these (VmSink.output). */
+  append(bytes: Uint8Array, resting = false): void {
+    if (bytes.length === 0) {
+      // Nothing to keep, but watchers drawing in batches may draw now.
+      if (resting) for (const l of this.listeners) l(bytes, true);
+      return;
+    }
     this.chunks.push(bytes);
     this.bytes += bytes.length;
     while (this.bytes - this.chunks[0].length >= this.limit) this.bytes -= this.chunks.shift()!.length;
-    for (const l of this.listeners) l(bytes);
+    for (const l of this.listeners) l(bytes, resting);
   }
 
   /** Everything retained, oldest first. */
@@ -32,7 +39,7 @@ export class ConsoleLog {
   }
 
   /** Be told of every byte appended from now on. */
-  watch(listener: (bytes: Uint8Array) => void): Disposable {
+  watch(listener: ConsoleListener): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }

@@ -450,7 +450,7 @@ export class Lab {
     const dest: Instance = { owner: d, id: 0, config: inst.config, image: inst.image, cpuMs: 0 };
     const pending: VmEvent[] = [];
     const sink: VmSink = {
-      output: (bytes) => { if (d.migration?.dest === dest || d.inst === dest) d.console.append(bytes); },
+      output: (bytes, resting) => { if (d.migration?.dest === dest || d.inst === dest) d.console.append(bytes, resting); },
       event: (e) => {
         if (d.inst === dest) this.onVmEvent(d, dest, e);
         else if (d.migration?.dest === dest) pending.push(e);
@@ -759,7 +759,7 @@ export class Lab {
   /** Where a VM's output and events go: to whichever domain owns the instance, while it does. */
   private sink(inst: Instance): VmSink {
     return {
-      output: (bytes) => { if (inst.owner.inst === inst) inst.owner.console.append(bytes); },
+      output: (bytes, resting) => { if (inst.owner.inst === inst) inst.owner.console.append(bytes, resting); },
       event: (e) => { if (inst.owner.inst === inst) this.onVmEvent(inst.owner, inst, e); },
     };
   }

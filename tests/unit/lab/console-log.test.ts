@@ -19,6 +19,18 @@ describe('ConsoleLog', () => {
     log.append(Uint8Array.of(2));
     expect(seen).toEqual([1]);
   });
+
+  it('passes on that the guest went idle, even with no bytes, and keeps nothing for it', () => {
+    const log = new ConsoleLog();
+    const seen: [number, boolean][] = [];
+    log.watch((b, resting) => seen.push([b.length, resting]));
+    log.append(Uint8Array.of(1, 2), false);
+    log.append(new Uint8Array(0), true);
+    log.append(new Uint8Array(0), false); // no bytes, no news: not passed on
+    log.append(Uint8Array.of(3), true);
+    expect(seen).toEqual([[2, false], [0, true], [1, true]]);
+    expect([...log.contents()]).toEqual([1, 2, 3]);
+  });
 });
 
 describe('MetricsSampler', () => {

@@ -35,7 +35,7 @@ async function launch(imageName: string) {
   };
   const type = (s: string) => { input.write(new TextEncoder().encode(s)); wake.ring(); };
   runners.push(runner);
-  return { runner, events, drain, waitFor, type };
+  return { runner, events, drain, waitFor, type, output };
 }
 
 const runners: VmRunner[] = [];
@@ -77,6 +77,9 @@ describe('VmRunner', () => {
     const vm = await launch('linux');
     vm.runner.start();
     await vm.waitFor(/root@virtlab:\/# $/, 60_000);
+    // At its prompt the guest waits for input: the ring says so (with the prompt's bytes, or just
+    // after them when the slice that printed them ended busy), and the page may draw at once.
+    await expect.poll(() => vm.output.resting, { timeout: 2000, interval: 5 }).toBe(true);
     vm.type('uname -m\n');
     await vm.waitFor(/riscv64\r?\n/);
     vm.type('poweroff -f\n');
