@@ -655,9 +655,13 @@ export class Lab {
     const jobs = [...this.domains.values()].map(async (d) => {
       const inst = d.inst;
       const vm = inst?.vm;
-      if (!inst || !vm || inst.halted || d.task) return;
+      // A task (starting, saving, rebooting…) holds the VM: no sample, no watchdog. A migration's
+      // source runs on throughout, and its card shows that (auto-converge's throttle too); the
+      // migration's own timeouts, not the watchdog, deal with a worker that stops answering then.
+      const migrating = d.task === 'migrating';
+      if (!inst || !vm || inst.halted || (d.task && !migrating)) return;
       if (d.sampling !== undefined) {
-        if (this.now() - d.sampling > WATCHDOG_MS) {
+        if (!migrating && this.now() - d.sampling > WATCHDOG_MS) {
           d.error = `${d.name} stopped answering for ${WATCHDOG_MS / 1000} s and was stopped`;
           this.release(d, 'crashed');
         }

@@ -605,6 +605,26 @@ describe('Lab: metrics and the watchdog', () => {
     expect(domain(lab, 'web').metrics.cpuHistory).toEqual([50, 1]);
   });
 
+  it('keeps sampling a domain while it migrates (the source runs on); the watchdog waits', async () => {
+    const { lab, vms, launcher, advance } = makeLab();
+    lab.define(xl('web'), { host: 'host1' });
+    await lab.start('web');
+    await lab.sample();
+    const p = lab.migrate('web', 'host2');
+    const vm = vms[0];
+    vm.t = 1000; vm.busy = 400; vm.idle = 0;
+    await lab.sample();
+    expect(domain(lab, 'web')).toMatchObject({ task: 'migrating', metrics: { mips: 1, cpuPercent: 40 } });
+    vm.answer = false;
+    void lab.sample();
+    advance(WATCHDOG_MS + 1);
+    await lab.sample();
+    expect(domain(lab, 'web')).toMatchObject({ task: 'migrating', state: 'running' });
+    launcher.jobs[0].complete();
+    await p;
+    expect(domain(lab, 'web')).toMatchObject({ host: 'host2', task: undefined });
+  });
+
   it('stops a VM that stops answering (watchdog)', async () => {
     const { lab, vms, advance } = makeLab();
     lab.define(xl('hung'));
