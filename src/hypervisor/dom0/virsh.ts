@@ -8,6 +8,7 @@ import type { MigrationInfo } from '../migration/precopy.ts';
 import { asDom0Error, type DomainInfo, type JobInfo } from './api.ts';
 import { completeDomain, completePath, errText, findDomain, matching, type Command, type CommandContext } from './command.ts';
 import { readConfigFile } from './config-file.ts';
+import { domainXml } from './domain-xml.ts';
 import { readSaveStub, saveStub } from './saves.ts';
 import { parentOf } from './vfs.ts';
 
@@ -150,6 +151,15 @@ const SUBS: readonly Sub[] = [
       line('Autostart:', d.autostart ? 'enable' : 'disable');
       line('Managed save:', 'no');
       return true;
+    },
+  },
+  {
+    name: 'dumpxml', group: 'domain', help: 'domain information in XML', desc: 'Output the domain information as an XML dump to stdout (a view: domains are defined in xl.cfg).',
+    opts: [DOMAIN, { name: 'inactive', type: 'bool', help: 'show inactive defined XML' }],
+    run(v, o) {
+      const d = v.domain(o);
+      if (d) v.print(domainXml(d, { inactive: o.has('inactive') }));
+      return d !== undefined;
     },
   },
   {

@@ -107,6 +107,64 @@ describe('virsh dominfo, domstate, domid, domuuid', () => {
   });
 });
 
+describe('virsh dumpxml', () => {
+  it('prints the seed\'s chef as the libxl driver\'s domain XML: id while it runs, none with --inactive', async () => {
+    const env = makeEnv();
+    env.host.add(parseXlCfg(CHEF).config, 'running');
+    const xml = (await run(env, 'virsh dumpxml chef')).out;
+    expect(xml).toBe(
+      "<domain type='xen' id='1'>\n" +
+      '  <name>chef</name>\n' +
+      '  <uuid>f4e2e3b4-7f3d-4b1b-8b3b-3b4b1b7f3d4b</uuid>\n' +
+      "  <memory unit='KiB'>1048576</memory>\n" +
+      "  <currentMemory unit='KiB'>1048576</currentMemory>\n" +
+      "  <vcpu placement='static'>1</vcpu>\n" +
+      '  <os>\n' +
+      "    <type arch='riscv64' machine='virt'>hvm</type>\n" +
+      '  </os>\n' +
+      "  <clock offset='utc' adjustment='reset'/>\n" +
+      '  <on_poweroff>destroy</on_poweroff>\n' +
+      '  <on_reboot>restart</on_reboot>\n' +
+      '  <on_crash>restart</on_crash>\n' +
+      '  <devices>\n' +
+      "    <disk type='file' device='disk'>\n" +
+      "      <driver name='qemu' type='raw'/>\n" +
+      "      <source file='/vm/chef.dsk'/>\n" +
+      "      <target dev='xvda' bus='xen'/>\n" +
+      '    </disk>\n' +
+      "    <interface type='bridge'>\n" +
+      "      <mac address='00:16:3e:2b:2b:2b'/>\n" +
+      "      <source bridge='xenbr0'/>\n" +
+      '    </interface>\n' +
+      "    <serial type='pty'>\n" +
+      "      <target port='0'/>\n" +
+      '    </serial>\n' +
+      "    <console type='pty'>\n" +
+      "      <target type='serial' port='0'/>\n" +
+      '    </console>\n' +
+      '  </devices>\n' +
+      '</domain>\n\n',
+    );
+    expect((await run(env, 'virsh dumpxml --inactive chef')).out).toMatch(/^<domain type='xen'>\n/);
+  });
+
+  it('shows the boot files, the catalog image (in the lab\'s metadata) and escapes what XML reserves', async () => {
+    const env = makeEnv();
+    env.host.add(parseXlCfg('name = "web"\nmemory = 64\nmaxmem = 128\nimage = "linux"\nkernel = "/boot/vmlinuz"\nramdisk = "/boot/initrd.img"\nextra = "console=ttyS0 quiet <&\\"\'>"\ndisk = [ "/dev/vg/web,raw,xvdb,ro" ]\n').config);
+    const xml = (await run(env, 'virsh dumpxml web')).out;
+    expect(xml).toMatch(/^<domain type='xen'>\n/);
+    expect(xml).toContain("  <metadata>\n    <virtlab:image xmlns:virtlab='https://virtlab.dev/xmlns/domain/1'>linux</virtlab:image>\n  </metadata>\n");
+    expect(xml).toContain("  <memory unit='KiB'>131072</memory>\n  <currentMemory unit='KiB'>65536</currentMemory>\n");
+    expect(xml).toContain('    <kernel>/boot/vmlinuz</kernel>\n    <initrd>/boot/initrd.img</initrd>\n');
+    expect(xml).toContain('    <cmdline>console=ttyS0 quiet &lt;&amp;&quot;&apos;&gt;</cmdline>\n');
+    expect(xml).toContain("    <disk type='block' device='disk'>\n      <driver name='phy' type='raw'/>\n      <source dev='/dev/vg/web'/>\n      <target dev='xvdb' bus='xen'/>\n      <readonly/>\n    </disk>\n");
+  });
+
+  it('says libvirt\'s words for a domain that does not exist', async () => {
+    expect(await run(makeEnv(), 'virsh dumpxml nosuch')).toEqual({ out: '\n', err: "error: failed to get domain 'nosuch'\n", status: 1 });
+  });
+});
+
 describe('virsh lifecycle', () => {
   it('starts, suspends, resumes, reboots, shuts down and destroys', async () => {
     const env = lab();
