@@ -30,6 +30,8 @@ export interface LaunchSetup extends WorkerSetup {
   readonly ramBytes: number;
   readonly harts: number;
   readonly boot: BootImages;
+  /** Held paused before the first instruction (LaunchSpec.paused). */
+  readonly paused?: boolean;
 }
 
 /** The source side of a live migration: the engine's options and the link model. */

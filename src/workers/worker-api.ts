@@ -58,6 +58,8 @@ export function createVmWorker(opts: WorkerApiOptions = {}): VmWorkerHost {
     start(setup, events) {
       claim();
       runner = new VmRunner(setup, deps(events));
+      // The user's hold, taken before the first slice: resume() lets the vCPU run.
+      if (setup.paused) runner.pause();
       void runner.start();
       return runner.memory;
     },

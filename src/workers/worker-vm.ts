@@ -100,7 +100,7 @@ export class WorkerVm implements RunningVm {
   async start(module: WebAssembly.Module, spec: LaunchSpec): Promise<void> {
     this.ramBytes = spec.ramBytes;
     this.harts = spec.harts;
-    const setup = { ...this.setup(module), ramBytes: spec.ramBytes, harts: spec.harts, boot: spec.boot };
+    const setup = { ...this.setup(module), ramBytes: spec.ramBytes, harts: spec.harts, boot: spec.boot, paused: spec.paused };
     this.memory = await this.call(() => this.api.start(setup, this.events()));
     this.pump();
   }

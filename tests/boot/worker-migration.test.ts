@@ -421,3 +421,20 @@ describe('guest requests and exits through workers', () => {
     await sourceRunsOn(vm, con);
   });
 });
+
+describe('launching paused (xl create -p, virsh start --paused)', () => {
+  it('builds and loads the VM but runs no instruction until it is resumed', async () => {
+    const launcher = newLauncher();
+    const con = new Console();
+    const im = await counterImages();
+    const vm = await launcher.launch({ name: 'c', ramBytes: im.memMiB * MiB, harts: 1, boot: im.boot, paused: true }, con.sink);
+    await con.waitForEvent((e) => e.kind === 'booted');
+    await sleep(300);
+    expect(await vm.counters()).toMatchObject({ state: 'paused', instructions: 0 });
+    expect(con.text).toBe('');
+    await vm.resume();
+    await con.waitFor('counter: 1\r\n');
+    expect((await vm.counters()).state).toBe('running');
+    vm.destroy();
+  });
+});

@@ -114,8 +114,11 @@ export interface Dom0Host {
   define(config: XlConfig): Promise<DefineResult | void>;
   /** Remove a domain that is not running. */
   undefine(name: string): Promise<void>;
-  /** Boot a shut-off or crashed domain; admission (memory, CPUs) is checked here. */
-  start(name: string): Promise<void>;
+  /**
+   * Boot a shut-off or crashed domain; admission (memory, CPUs) is checked here. `paused`: built
+   * and loaded, its vCPU held before the first instruction (xl create -p, virsh start --paused).
+   */
+  start(name: string, opts?: { paused?: boolean }): Promise<void>;
   /** Ask the guest to power off; see ShutdownOutcome. */
   shutdown(name: string): Promise<ShutdownOutcome>;
   /** Ask the guest to reboot (graceful, like shutdown); its on_reboot policy then applies. */

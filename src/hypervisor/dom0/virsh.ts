@@ -234,14 +234,18 @@ const SUBS: readonly Sub[] = [
   },
   {
     name: 'start', group: 'domain', help: 'start a (previously defined) inactive domain', desc: 'Start a domain via a fresh boot.',
-    opts: [{ ...DOMAIN, help: 'name of the inactive domain' }, { name: 'console', type: 'bool', help: 'attach to console after creation' }],
+    opts: [
+      { ...DOMAIN, help: 'name of the inactive domain' },
+      { name: 'console', type: 'bool', help: 'attach to console after creation' },
+      { name: 'paused', type: 'bool', help: 'leave the guest paused after creation' },
+    ],
     offer: inactive,
     async run(v, o) {
       const d = v.domain(o);
       if (!d) return false;
       if (d.id !== undefined) { v.error('Domain is already active'); return false; }
       try {
-        await v.host.start(d.name);
+        await v.host.start(d.name, { paused: o.has('paused') });
       } catch (e) {
         v.error(`Failed to start domain '${d.name}'`);
         v.error(asDom0Error(e).message);
@@ -402,7 +406,7 @@ const SUBS: readonly Sub[] = [
     },
   },
   {
-    name: 'save', group: 'domain', help: 'save a domain state to a file', desc: 'Save the RAM state of a running domain and shut it off. The file gets a stub; the bytes stay in memory until the page is reloaded.',
+    name: 'save', group: 'domain', help: 'save a domain state to a file', desc: 'Save the RAM state of a running domain and shut it off. The file gets a stub; the bytes are kept in this browser (the most recent save images).',
     opts: [DOMAIN, { name: 'file', type: 'data', required: true, help: 'where to save the data' }],
     offer: active,
     async run(v, o) {
@@ -425,12 +429,13 @@ const SUBS: readonly Sub[] = [
       } catch (e) {
         return fail(asDom0Error(e).message);
       }
-      const id = env.saves.put(d.name, bytes, env.now());
+      const saved = await env.saves.put(d.name, bytes, env.now());
       try {
-        env.fs.writeFile(path, saveStub(env.saves.get(id)!, path));
+        env.fs.writeFile(path, saveStub(saved.image, path));
       } catch (e) {
         return fail(`the domain was saved but ${file} could not be written: ${errText(e)}`);
       }
+      if (saved.warning) v.ctx.err(`warning: ${saved.warning}\n`);
       v.extra(`\nDomain '${d.name}' saved to ${file}\n`);
       return true;
     },
@@ -448,7 +453,7 @@ const SUBS: readonly Sub[] = [
       } catch (e) {
         return fail(`cannot open ${file}: ${errText(e)}`);
       }
-      const stub = readSaveStub(text, env.saves);
+      const stub = await readSaveStub(text, env.saves);
       if (!stub.ok) return fail(stub.reason);
       try {
         await v.host.restore(stub.image.bytes);

@@ -89,14 +89,16 @@ async function attach(ctx: CommandContext, d: DomainInfo): Promise<number> {
 const SUBS: readonly Sub[] = [
   {
     name: 'create', help: 'Create a domain from config file <filename>',
-    usage: 'xl create <ConfigFile> [options] [vars]\n\n-c                      Connect to the console after the domain is created.\n-f FILE, --defconfig=FILE\n                        Use the given configuration file.\nvars                    key=value settings that override the file, e.g. memory=256',
+    usage: 'xl create <ConfigFile> [options] [vars]\n\n-p                      Leave the domain paused after it is created.\n-c                      Connect to the console after the domain is created.\n-f FILE, --defconfig=FILE\n                        Use the given configuration file.\nvars                    key=value settings that override the file, e.g. memory=256',
     async run(ctx, args) {
       let file: string | undefined;
       let attachConsole = false;
+      let paused = false;
       const vars: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (a === '-c') attachConsole = true;
+        else if (a === '-p') paused = true;
         else if (a === '-q' || a === '--quiet') continue;
         else if (a === '-f') file = args[++i];
         else if (a.startsWith('--defconfig=')) file = a.slice('--defconfig='.length);
@@ -128,7 +130,7 @@ const SUBS: readonly Sub[] = [
         return libxlError(ctx, e);
       }
       try {
-        await host.start(cfg.name);
+        await host.start(cfg.name, { paused });
       } catch (e) {
         return libxlError(ctx, e, `failed to start domain '${cfg.name}'`);
       }
@@ -276,13 +278,14 @@ const SUBS: readonly Sub[] = [
       } catch (e) {
         return libxlError(ctx, e, `failed to save domain ${d.id}`);
       }
-      const id = env.saves.put(d.name, bytes, env.now());
+      const saved = await env.saves.put(d.name, bytes, env.now());
       try {
-        env.fs.writeFile(path, saveStub(env.saves.get(id)!, path));
+        env.fs.writeFile(path, saveStub(saved.image, path));
       } catch (e) {
         ctx.err(`the domain was saved but ${args[1]} could not be written: ${errText(e)}\n`);
         return 1;
       }
+      if (saved.warning) ctx.err(`warning: ${saved.warning}\n`);
       ctx.err(`Saved ${formatSize(bytes.length)}: domain ${d.id} destroyed.\n`);
       return 0;
     },
@@ -299,7 +302,7 @@ const SUBS: readonly Sub[] = [
         ctx.err(`cannot open restore config file ${args[0]}: ${errText(e)}\n`);
         return 1;
       }
-      const stub = readSaveStub(text, env.saves);
+      const stub = await readSaveStub(text, env.saves);
       if (!stub.ok) { ctx.err(`${args[0]}: ${stub.reason}\n`); return 1; }
       ctx.err(`Loading new save file ${args[0]} (new xl fmt info 0x3/0x0/${stub.image.bytes.length})\n Savefile contains xl domain config\n`);
       try {
@@ -349,7 +352,7 @@ export const xl: Command = {
   complete(args, env) {
     const partial = args[args.length - 1] ?? '';
     if (args.length <= 1) return matching([...SUBS.map((s) => s.name), 'help'], partial);
-    if (args[0] === 'create') return partial.startsWith('-') ? matching(['-c', '-f'], partial) : completePath(env, partial);
+    if (args[0] === 'create') return partial.startsWith('-') ? matching(['-c', '-f', '-p'], partial) : completePath(env, partial);
     if (args[0] === 'restore' || (args[0] === 'save' && args.length >= 3)) return completePath(env, partial);
     if (args[0] === 'migrate' && args.length >= 3) return matching(env.host.hosts().map((h) => h.name), partial);
     if (args[0] === 'top') return completeTop(args.slice(1));

@@ -43,6 +43,11 @@ export interface LaunchSpec {
   readonly ramBytes: number;
   readonly harts: number;
   readonly boot: BootImages;
+  /**
+   * Build and load the machine but hold its vCPU before the first instruction (xl create -p,
+   * virsh start --paused): the VM counts as paused until resumed.
+   */
+  readonly paused?: boolean;
 }
 
 export interface VmSink {

@@ -48,7 +48,7 @@ export class LabDom0Host implements Dom0Host {
   }
 
   async undefine(name: string): Promise<void> { this.lab.undefine(name); }
-  start(name: string): Promise<void> { return this.lab.start(name); }
+  start(name: string, opts: { paused?: boolean } = {}): Promise<void> { return this.lab.start(name, opts); }
   shutdown(name: string): Promise<ShutdownOutcome> { return this.lab.shutdown(name); }
   reboot(name: string): Promise<ShutdownOutcome> { return this.lab.reboot(name); }
   reset(name: string): Promise<void> { return this.lab.reset(name); }

@@ -86,6 +86,13 @@ export interface DefineOptions {
   readonly autostart?: boolean;
 }
 
+export interface StartOptions {
+  /** Hold the vCPU before its first instruction: the domain starts paused. */
+  readonly paused?: boolean;
+  /** The image's download, if it is not in the cache yet. */
+  readonly onProgress?: (p: LoadProgress) => void;
+}
+
 export interface MigrateOptions {
   readonly bandwidthBps?: number;
   readonly latencyMs?: number;
@@ -308,8 +315,11 @@ export class Lab {
 
   // ---- lifecycle ----------------------------------------------------------------------------
 
-  /** Boot a shut-off (or crashed) domain on its host, downloading its image if needed. */
-  async start(name: string, onProgress?: (p: LoadProgress) => void): Promise<void> {
+  /**
+   * Boot a shut-off (or crashed) domain on its host, downloading its image if needed. `paused`:
+   * build and load it but hold its vCPU before the first instruction (xl create -p).
+   */
+  async start(name: string, { paused = false, onProgress }: StartOptions = {}): Promise<void> {
     const d = this.domain(name);
     if (d.task) throw dom0Errors.busy(name, d.task);
     if (d.inst) throw dom0Errors.alreadyRunning();
@@ -326,10 +336,10 @@ export class Lab {
     try {
       const boot = await this.bootImages(plan, onProgress);
       if (d.run !== run) return; // destroyed while downloading
-      const vm = await this.launcher.launch({ name, ramBytes: d.config.memory * MiB, harts: d.config.vcpus, boot }, this.sink(inst));
+      const vm = await this.launcher.launch({ name, ramBytes: d.config.memory * MiB, harts: d.config.vcpus, boot, paused }, this.sink(inst));
       if (d.run !== run || d.inst !== inst) { vm.destroy(); return; }
       inst.vm = vm;
-      d.state = 'running';
+      d.state = paused ? 'paused' : 'running';
       d.task = undefined;
       this.changed('state');
     } catch (e) {

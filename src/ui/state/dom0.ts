@@ -7,11 +7,14 @@
  * console tab opens again, and when another lab replaces the page's lab (issue 7) the same shell
  * drives the new one (`useLab`). dom0's file system is the one given (the page's lab session keeps
  * it with the lab), or else one kept in localStorage; a stored one that does not read back is set
- * aside under a backup key and a fresh one starts. The history is kept in localStorage.
+ * aside under a backup key and a fresh one starts. The history is kept in localStorage, and the
+ * save images of `virsh save` / `xl save` in IndexedDB (share/save-store.ts), so a save file's
+ * stub still restores after a reload.
  */
 import { Dom0Shell } from '../../hypervisor/dom0/shell.ts';
 import { Vfs } from '../../hypervisor/dom0/vfs.ts';
 import { SaveImages } from '../../hypervisor/dom0/saves.ts';
+import { indexedDbSaveStore } from '../share/save-store.ts';
 import { LabDom0Host } from '../../hypervisor/lab/dom0-host.ts';
 import type { Lab } from '../../hypervisor/lab/lab.ts';
 
@@ -71,7 +74,7 @@ export class Dom0Session {
   readonly fs: Vfs;
   readonly host: LabDom0Host;
   readonly shell: Dom0Shell;
-  readonly saves = new SaveImages();
+  readonly saves = new SaveImages(indexedDbSaveStore());
   private transcript: string[] = [];
   private transcriptChars = 0;
   private listener: ((data: string) => void) | undefined;

@@ -80,15 +80,15 @@ export class FakeHost implements Dom0Host {
     this.recs.delete(name);
   }
 
-  async start(name: string): Promise<void> {
-    this.calls.push(`start ${name}`);
+  async start(name: string, { paused = false }: { paused?: boolean } = {}): Promise<void> {
+    this.calls.push(paused ? `start --paused ${name}` : `start ${name}`);
     const r = this.rec(name);
     if (r.id !== undefined) throw dom0Errors.alreadyRunning();
     const free = this.free(r.host);
     if (r.config.memory > free) throw dom0Errors.insufficientMemory(r.host, r.config.memory, free);
     if (this.startGate) await this.startGate;
     r.id = this.nextId++;
-    r.state = 'running';
+    r.state = paused ? 'paused' : 'running';
   }
 
   async shutdown(name: string): Promise<ShutdownOutcome> {

@@ -11,6 +11,7 @@ import { LabDom0Host } from '../../../src/hypervisor/lab/dom0-host.ts';
 import { CHEF } from '../xen/chef.ts';
 import { domain, makeLab, settle } from '../lab/fake-launcher.ts';
 import { FakeHost } from './fake-host.ts';
+import { FakeSaveStore } from './fake-save-store.ts';
 import { counting, makeEnv, run, T0 } from './run.ts';
 import { Term } from './term.ts';
 
@@ -215,11 +216,42 @@ describe('dom0 on the lab: migrate, domjobinfo, domjobabort, save, restore', () 
     expect((await run(env, 'virsh save web /nowhere/x')).err).toBe("error: Failed to save domain 'web' to /nowhere/x\nerror: cannot create /nowhere/x: No such file or directory\n");
   });
 
-  it('a stub whose bytes are gone (the page was reloaded) says so', async () => {
+  it('a stub whose bytes are not kept (another browser, or no store across a reload) says so', async () => {
     const { env } = await running();
     await run(env, 'virsh save web /root/web.save');
     const fresh = { ...env, saves: new SaveImages() };
-    expect((await run(fresh, 'virsh restore /root/web.save')).err).toBe('error: Failed to restore domain from /root/web.save\nerror: the saved state is no longer in memory (save images last until the page is reloaded)\n');
+    expect((await run(fresh, 'virsh restore /root/web.save')).err).toBe('error: Failed to restore domain from /root/web.save\nerror: the saved state is not kept in this browser (it keeps the 8 most recent save images, 1 GiB in all)\n');
+    expect((await run(fresh, 'xl restore /root/web.save')).err).toBe('/root/web.save: the saved state is not kept in this browser (it keeps the 8 most recent save images, 1 GiB in all)\n');
+  });
+
+  it('a save kept in a store survives a reload: a fresh shell restores the same bytes', async () => {
+    const { env, lab, launcher } = await running();
+    const store = new FakeSaveStore();
+    expect((await run({ ...env, saves: new SaveImages(store) }, 'virsh save web /root/web.save')).status).toBe(0);
+    const reloaded = { ...env, saves: new SaveImages(store) };
+    expect(await run(reloaded, 'virsh restore /root/web.save')).toEqual({ out: 'Domain restored from /root/web.save\n\n', err: '', status: 0 });
+    expect(domain(lab, 'web')).toMatchObject({ state: 'running', id: 2 });
+    expect(launcher.restored[0].stream).toEqual([...store.images.values()][0].bytes);
+
+    expect((await run(reloaded, 'xl save web /root/web.chk')).status).toBe(0);
+    const restored = await run({ ...env, saves: new SaveImages(store) }, 'xl restore /root/web.chk');
+    expect(restored.status).toBe(0);
+    expect(domain(lab, 'web').state).toBe('running');
+  });
+
+  it('a save the store refuses still works for this page, with one warning', async () => {
+    const { env, lab } = await running();
+    const store = new FakeSaveStore();
+    store.failPut = true;
+    const page = { ...env, saves: new SaveImages(store) };
+    const warning = 'warning: this browser could not keep the save image (QuotaExceededError: the quota has been exceeded): it will not survive a page reload\n';
+    expect(await run(page, 'virsh save web /root/web.save')).toEqual({ out: "\nDomain 'web' saved to /root/web.save\n\n", err: warning, status: 0 });
+    expect((await run(page, 'virsh restore /root/web.save')).status).toBe(0);
+    const saved = await run(page, 'xl save web /root/web.chk');
+    expect(saved.status).toBe(0);
+    expect(saved.err).toContain(`\n${warning}Saved `);
+    expect((await run(page, 'xl restore /root/web.chk')).status).toBe(0);
+    expect(domain(lab, 'web').state).toBe('running');
   });
 
   it('xl save and xl restore', async () => {

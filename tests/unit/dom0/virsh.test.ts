@@ -166,6 +166,13 @@ describe('virsh dumpxml', () => {
 });
 
 describe('virsh lifecycle', () => {
+  it('start --paused leaves the new domain paused', async () => {
+    const env = lab();
+    expect(await run(env, 'virsh start --paused web')).toEqual({ out: "Domain 'web' started\n\n", err: '', status: 0 });
+    expect(env.host.calls).toContain('start --paused web');
+    expect((await run(env, 'virsh domstate web')).out).toBe('paused\n\n');
+  });
+
   it('starts, suspends, resumes, reboots, shuts down and destroys', async () => {
     const env = lab();
     const h = env.host;
@@ -301,7 +308,7 @@ describe('virsh command line', () => {
     expect(all).toContain(`    ${'list'.padEnd(30)} list domains\n`);
     const one = (await run(env, 'virsh help start')).out;
     expect(one).toContain('  NAME\n    start - start a (previously defined) inactive domain\n');
-    expect(one).toContain('  SYNOPSIS\n    start [--domain] <domain> [--console]\n');
+    expect(one).toContain('  SYNOPSIS\n    start [--domain] <domain> [--console] [--paused]\n');
     expect((await run(env, 'virsh start --help')).out).toBe(one);
     expect((await run(env, 'virsh help nosuch')).err).toBe("error: command or command group 'nosuch' doesn't exist\n");
   });

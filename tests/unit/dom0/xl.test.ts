@@ -67,6 +67,14 @@ describe('xl create', () => {
     expect(env.host.consoles).toEqual(['web']);
   });
 
+  it('-p leaves the new domain paused', async () => {
+    const env = makeEnv();
+    env.fs.writeFile('/etc/xen/web', 'name = "web"\nimage = "linux"\nmemory = 128\n');
+    expect(await run(env, 'xl create -p /etc/xen/web')).toMatchObject({ status: 0 });
+    expect(env.host.calls).toEqual(['define web', 'start --paused web']);
+    expect((await run(env, 'xl list')).out).toContain('web                                          1   128     1     --p---');
+  });
+
   it('re-creates a shut-off domain from its file, keeping its UUID', async () => {
     const env = makeEnv();
     env.fs.writeFile('/etc/xen/web', 'name = "web"\nimage = "linux"\n');
@@ -103,7 +111,7 @@ describe('xl create', () => {
   it('prints its usage without a file, and refuses unsupported options', async () => {
     const env = makeEnv();
     expect((await run(env, 'xl create')).err).toMatch(/^Usage: xl create <ConfigFile> \[options\] \[vars\]\n/);
-    expect((await run(env, 'xl create -p chef')).err).toBe("xl create: option '-p' is not supported in this lab\n");
+    expect((await run(env, 'xl create -V chef')).err).toBe("xl create: option '-V' is not supported in this lab\n");
   });
 });
 

@@ -56,7 +56,9 @@ export class FakeVm implements RunningVm {
   t = 0;
   busy = 0;
   idle = 0;
-  constructor(readonly spec: LaunchSpec, public sink: VmSink) {}
+  constructor(readonly spec: LaunchSpec, public sink: VmSink) {
+    if (spec.paused) this.state = 'paused';
+  }
   consoleInput(bytes: Uint8Array) { this.input.push(...bytes); }
   async pause() { this.state = 'paused'; }
   async resume() { this.state = 'running'; }

@@ -139,6 +139,20 @@ describe('Lab: boot', () => {
 });
 
 describe('Lab: lifecycle', () => {
+  it('starts a domain paused when asked (xl create -p): the VM is built held, resume runs it', async () => {
+    const { lab, vms } = makeLab();
+    lab.define(xl('web'));
+    await lab.start('web', { paused: true });
+    expect(vms[0].spec.paused).toBe(true);
+    expect(domain(lab, 'web')).toMatchObject({ state: 'paused', id: 1 });
+    expect(lab.snapshot().hosts[0]).toMatchObject({ usedMemoryMiB: 64 });
+    await lab.sample();
+    expect(domain(lab, 'web').state).toBe('paused');
+    await lab.resume('web');
+    expect(domain(lab, 'web').state).toBe('running');
+    expect(vms[0].state).toBe('running');
+  });
+
   it('runs start, pause, resume, reset, graceful shutdown and undefine', async () => {
     const { lab, vms } = makeLab();
     lab.define(xl('web'));
