@@ -5,6 +5,7 @@
  * that ran (vshCommandRun), none after a command line that did not parse.
  */
 import type { MigrationInfo } from '../migration/precopy.ts';
+import type { XlConfig } from '../xen/xlcfg.ts';
 import { asDom0Error, type DomainInfo, type JobInfo } from './api.ts';
 import { completeDomain, completePath, errText, findDomain, matching, type Command, type CommandContext } from './command.ts';
 import { readConfigFile } from './config-file.ts';
@@ -284,24 +285,33 @@ const SUBS: readonly Sub[] = [
     opts: [{ name: 'file', type: 'data', required: true, help: 'file containing an xl.cfg domain description' }],
     async run(v, o) {
       const file = o.get('file') as string;
-      const read = readConfigFile(v.ctx.env, v.ctx.env.fs.resolve(file, v.ctx.env.cwd));
-      if (!read.ok) {
-        if (read.stage === 'read') v.error(`Failed to open file '${file}': ${read.reason}`);
-        else { v.error(`Failed to define domain from ${file}`); v.error(read.message); }
-        return false;
-      }
-      for (const w of read.warnings) v.ctx.err(`warning: ${w}\n`);
-      const cfg = read.config;
-      try {
-        const result = await v.host.define(cfg);
-        for (const n of result?.notes ?? []) v.ctx.err(`warning: ${n}\n`);
-      } catch (e) {
-        v.error(`Failed to define domain from ${file}`);
-        v.error(asDom0Error(e).message);
-        return false;
-      }
+      const failed = `Failed to define domain from ${file}`;
+      const cfg = readConfig(v, file, failed);
+      if (!cfg || !(await defineConfig(v, cfg, failed))) return false;
       v.extra(`Domain '${cfg.name}' defined from ${file}\n`);
       return true;
+    },
+  },
+  {
+    // libvirt's create makes a transient domain from XML; here, as `xl create`, the domain is
+    // defined from its xl.cfg file (so it stays listed when shut off) and started.
+    name: 'create', group: 'domain', help: 'create a domain from an xl.cfg file and start it', desc: 'Define a domain from an xl.cfg file (in this lab, not XML) and start it.',
+    opts: [
+      { name: 'file', type: 'data', required: true, help: 'file containing an xl.cfg domain description' },
+      { name: 'console', type: 'bool', help: 'attach to console after creation' },
+      { name: 'paused', type: 'bool', help: 'leave the guest paused after creation' },
+    ],
+    async run(v, o) {
+      const file = o.get('file') as string;
+      const failed = `Failed to create domain from ${file}`;
+      const cfg = readConfig(v, file, failed);
+      if (!cfg) return false;
+      const live = v.host.domains().find((d) => d.name === cfg.name && d.id !== undefined);
+      if (live) { v.error(failed); v.error(`operation failed: domain '${live.name}' already exists with uuid ${live.uuid}`); return false; }
+      if (!(await defineConfig(v, cfg, failed))) return false;
+      if (!(await v.tried(() => v.host.start(cfg.name, { paused: o.has('paused') }), failed))) return false;
+      v.extra(`Domain '${cfg.name}' created from ${file}\n`);
+      return o.has('console') ? attach(v, cfg.name) : true;
     },
   },
   {
@@ -540,6 +550,26 @@ function statsFilter(o: Opts): (d: DomainInfo) => boolean {
     }
     return true;
   };
+}
+
+/** Read an xl.cfg file for define / create: its config (warnings printed), or libvirt's errors under `failed`. */
+function readConfig(v: Virsh, file: string, failed: string): XlConfig | undefined {
+  const read = readConfigFile(v.ctx.env, v.ctx.env.fs.resolve(file, v.ctx.env.cwd));
+  if (!read.ok) {
+    if (read.stage === 'read') v.error(`Failed to open file '${file}': ${read.reason}`);
+    else { v.error(failed); v.error(read.message); }
+    return undefined;
+  }
+  for (const w of read.warnings) v.ctx.err(`warning: ${w}\n`);
+  return read.config;
+}
+
+/** Define (or redefine) the domain; the lab's notes as warnings, or libvirt's errors under `failed`. */
+function defineConfig(v: Virsh, cfg: XlConfig, failed: string): Promise<boolean> {
+  return v.tried(async () => {
+    const result = await v.host.define(cfg);
+    for (const n of result?.notes ?? []) v.ctx.err(`warning: ${n}\n`);
+  }, failed);
 }
 
 async function attach(v: Virsh, name: string): Promise<boolean> {

@@ -274,6 +274,41 @@ describe('virsh define / undefine', () => {
     );
   });
 
+  it('create defines the domain from its xl.cfg file and starts it (paused with --paused, attached with --console)', async () => {
+    const env = makeEnv();
+    env.fs.writeFile('/etc/xen/chef', CHEF);
+    expect(await run(env, 'virsh create /etc/xen/chef')).toEqual({
+      out: "Domain 'chef' created from /etc/xen/chef\n\n",
+      err: 'warning: line 6: bootloader: not used by the lab (kept as written)\nwarning: line 10: vfb: not used by the lab (kept as written)\n',
+      status: 0,
+    });
+    expect(env.host.calls).toEqual(['define chef', 'start chef']);
+    expect(env.host.domains()[0]).toMatchObject({ name: 'chef', state: 'running', id: 1 });
+    expect(await run(env, 'virsh create /etc/xen/chef')).toEqual({
+      out: '\n',
+      err: 'warning: line 6: bootloader: not used by the lab (kept as written)\nwarning: line 10: vfb: not used by the lab (kept as written)\n' +
+        "error: Failed to create domain from /etc/xen/chef\nerror: operation failed: domain 'chef' already exists with uuid f4e2e3b4-7f3d-4b1b-8b3b-3b4b1b7f3d4b\n",
+      status: 1,
+    });
+    await run(env, 'virsh destroy chef'); // room on the host
+    env.fs.writeFile('/etc/xen/web', 'name = "web"\nimage = "linux"\nmemory = 64\n');
+    expect((await run(env, 'virsh create --paused --console /etc/xen/web')).out).toBe("Domain 'web' created from /etc/xen/web\nConnected to domain 'web'\n(its console is open in the dashboard; this shell stays in dom0)\n\n");
+    expect(env.host.domains().find((d) => d.name === 'web')?.state).toBe('paused');
+  });
+
+  it('create reports what define and start report, under its own heading', async () => {
+    const env = makeEnv();
+    expect((await run(env, 'virsh create /etc/xen/nosuch')).err).toBe("error: Failed to open file '/etc/xen/nosuch': No such file or directory\n");
+    env.fs.writeFile('/etc/xen/smp', 'name = "smp"\nvcpus = 2\n');
+    expect((await run(env, 'virsh create /etc/xen/smp')).err).toBe(
+      'error: Failed to create domain from /etc/xen/smp\nerror: unsupported configuration: 2 vCPUs: this lab runs 1 vCPU per domain\n',
+    );
+    env.fs.writeFile('/etc/xen/big', 'name = "big"\nimage = "linux"\nmemory = 4096\n');
+    const big = await run(env, 'virsh create /etc/xen/big');
+    expect(big.status).toBe(1);
+    expect(big.err).toMatch(/^error: Failed to create domain from \/etc\/xen\/big\nerror: .*memory/);
+  });
+
   it('undefines a shut-off domain', async () => {
     const env = lab();
     expect((await run(env, 'virsh undefine web')).out).toBe("Domain 'web' has been undefined\n\n");
