@@ -68,10 +68,11 @@ export class IncomingVm {
 }
 
 /**
- * Build a running VM from a save stream (virsh restore). Any problem — not a save stream, damaged,
- * truncated, a machine this host cannot build — is one error, and whatever was built is gone.
+ * Build a running VM from a save stream (virsh restore); `paused`: held by the user before its
+ * first instruction. Any problem — not a save stream, damaged, truncated, a machine this host
+ * cannot build — is one error, and whatever was built is gone.
  */
-export async function restoreRunner(stream: Uint8Array, make: MakeRunner, check?: HeaderCheck): Promise<VmRunner> {
+export async function restoreRunner(stream: Uint8Array, make: MakeRunner, { check, paused = false }: { check?: HeaderCheck; paused?: boolean } = {}): Promise<VmRunner> {
   let built: VmRunner | undefined;
   const chunks = function* () {
     for (let o = 0; o < stream.length; o += RESTORE_CHUNK_BYTES) yield stream.subarray(o, o + RESTORE_CHUNK_BYTES);
@@ -82,6 +83,7 @@ export async function restoreRunner(stream: Uint8Array, make: MakeRunner, check?
     built = make(h.machine);
     return new RunnerDestination(built);
   });
+  if (paused) built!.pause();
   await built!.start();
   return built!;
 }

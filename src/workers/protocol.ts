@@ -98,7 +98,7 @@ export interface VmWorkerApi {
    */
   incoming(setup: WorkerSetup, port: MessagePort, opts: IncomingOptions, events: (e: VmEvent) => void): Promise<WebAssembly.Memory>;
   /** Build a VM from a save stream and run it; rejects with one clear error for a bad stream. */
-  restore(setup: WorkerSetup, stream: Uint8Array, events: (e: VmEvent) => void): Promise<RestoredVm>;
+  restore(setup: WorkerSetup, stream: Uint8Array, events: (e: VmEvent) => void, paused?: boolean): Promise<RestoredVm>;
   pause(): void;
   resume(): void;
   /**

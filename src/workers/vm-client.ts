@@ -7,7 +7,7 @@
 import type { Endpoint } from 'comlink';
 import { CpuPool } from '../hypervisor/cpu-pool.ts';
 import type { BootImages } from '../hypervisor/vm.ts';
-import type { LaunchSpec, MigrationJob, MigrationRequest, RunningVm, VmLauncher, VmSink } from '../hypervisor/lab/backend.ts';
+import type { LaunchSpec, MigrationJob, MigrationRequest, RestoreOptions, RunningVm, VmLauncher, VmSink } from '../hypervisor/lab/backend.ts';
 import { WorkerVm, type VmWorkerHandle } from './worker-vm.ts';
 import { WorkerMigrationJob, type JobOptions } from './migration-job.ts';
 
@@ -113,13 +113,13 @@ export class WorkerVmLauncher implements VmLauncher {
   }
 
   /**
-   * virsh restore: a new worker builds the VM from the save stream and runs it. `boot`, if given,
-   * is what a later reboot boots (a save stream does not carry the images).
+   * virsh restore: a new worker builds the VM from the save stream and runs it (or holds it,
+   * `paused`). `boot`, if given, is what a later reboot boots (a save stream does not carry the images).
    */
-  async restore(stream: Uint8Array, name: string, sink: VmSink, boot?: BootImages): Promise<RunningVm> {
+  async restore(stream: Uint8Array, name: string, sink: VmSink, { boot, paused = false }: RestoreOptions = {}): Promise<RunningVm> {
     const vm = new WorkerVm(this.spawn(name), sink, this.cpus, boot && this.shareBoot(boot));
     try {
-      await vm.restore(this.module, stream);
+      await vm.restore(this.module, stream, paused);
     } catch (e) {
       vm.destroy();
       throw e;

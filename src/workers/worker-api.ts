@@ -72,9 +72,9 @@ export function createVmWorker(opts: WorkerApiOptions = {}): VmWorkerHost {
       return runner.memory;
     },
 
-    async restore(setup: WorkerSetup, stream, events) {
+    async restore(setup: WorkerSetup, stream, events, paused = false) {
       claim();
-      const r = await restoreRunner(stream, (machine) => new VmRunner(setup, deps(events), machine), opts.checkHeader);
+      const r = await restoreRunner(stream, (machine) => new VmRunner(setup, deps(events), machine), { check: opts.checkHeader, paused });
       runner = r;
       return { memory: r.memory, ramBytes: r.machine.machine.ramBytes, harts: r.machine.machine.harts };
     },

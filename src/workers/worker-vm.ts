@@ -113,10 +113,10 @@ export class WorkerVm implements RunningVm {
     this.pump();
   }
 
-  /** Build the VM from a save stream (a copy is sent) and run it. */
-  async restore(module: WebAssembly.Module, stream: Uint8Array): Promise<void> {
+  /** Build the VM from a save stream (a copy is sent) and run it, or hold it where it was (`paused`). */
+  async restore(module: WebAssembly.Module, stream: Uint8Array, paused = false): Promise<void> {
     const copy = stream.slice();
-    const r = await this.call(() => this.api.restore(this.setup(module), Comlink.transfer(copy, [copy.buffer]), this.events()));
+    const r = await this.call(() => this.api.restore(this.setup(module), Comlink.transfer(copy, [copy.buffer]), this.events(), paused));
     this.memory = r.memory;
     this.ramBytes = r.ramBytes;
     this.harts = r.harts;

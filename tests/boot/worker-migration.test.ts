@@ -382,7 +382,7 @@ describe('save and restore through workers', () => {
     await con.waitFor(PROMPT);
     const bytes = await vm.save('name = "l"\n');
     vm.destroy();
-    const restored = await launcher.restore(bytes, 'l', con.sink, images);
+    const restored = await launcher.restore(bytes, 'l', con.sink, { boot: images });
     restored.consoleInput(enc('cat /tmp/s\n'));
     expect(await con.waitFor(PROMPT)).toMatch(/\r\nsaved\r\n/);
     await restored.reboot();
@@ -436,5 +436,20 @@ describe('launching paused (xl create -p, virsh start --paused)', () => {
     await con.waitFor('counter: 1\r\n');
     expect((await vm.counters()).state).toBe('running');
     vm.destroy();
+  });
+
+  it('a save restored paused (virsh restore --paused) waits where it was saved, then counts on', async () => {
+    const { launcher, con, vm } = await startCounter(4);
+    const bytes = await vm.save('name = "c"\n');
+    vm.destroy();
+    const n = lastCounter(con);
+    const restored = await launcher.restore(bytes, 'c', con.sink, { paused: true });
+    await sleep(300);
+    expect(await restored.counters()).toMatchObject({ state: 'paused' });
+    expect(lastCounter(con)).toBe(n);
+    await restored.resume();
+    await con.waitFor(`counter: ${n + 3}\r\n`);
+    expectNoGapNoRepeat(counterValues(con.text));
+    restored.destroy();
   });
 });

@@ -148,8 +148,8 @@ export interface Dom0Host {
   setMaxDowntime(name: string, ms: number): Promise<void>;
   /** Write the domain's whole state as a save stream and shut it off (virsh save). */
   save(name: string): Promise<Uint8Array>;
-  /** Run a domain again from a save stream (virsh restore); resolves with its name. */
-  restore(stream: Uint8Array): Promise<string>;
+  /** Run a domain again from a save stream (virsh restore), or hold it `paused`; resolves with its name. */
+  restore(stream: Uint8Array, opts?: { paused?: boolean }): Promise<string>;
 }
 
 /** Kinds of failure, after libvirt's virErrorNumber (the commands print `message`, not the code). */

@@ -452,10 +452,15 @@ const SUBS: readonly Sub[] = [
   },
   {
     name: 'restore', group: 'domain', help: 'restore a domain from a saved state in a file', desc: 'Restore a domain from a virsh save state file.',
-    opts: [{ name: 'file', type: 'data', required: true, help: 'the state to restore' }],
+    opts: [
+      { name: 'file', type: 'data', required: true, help: 'the state to restore' },
+      { name: 'running', type: 'bool', help: 'restore domain into running state' },
+      { name: 'paused', type: 'bool', help: 'restore domain into paused state' },
+    ],
     async run(v, o) {
       const file = o.get('file') as string;
       const { env } = v.ctx;
+      if (o.has('running') && o.has('paused')) { v.error("Options --running and --paused are mutually exclusive"); return false; }
       const fail = (why: string) => { v.error(`Failed to restore domain from ${file}`); v.error(why); return false; };
       let text: string;
       try {
@@ -466,7 +471,7 @@ const SUBS: readonly Sub[] = [
       const stub = await readSaveStub(text, env.saves);
       if (!stub.ok) return fail(stub.reason);
       try {
-        await v.host.restore(stub.image.bytes);
+        await v.host.restore(stub.image.bytes, { paused: o.has('paused') });
       } catch (e) {
         return fail(asDom0Error(e).message);
       }

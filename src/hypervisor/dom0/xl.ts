@@ -291,8 +291,10 @@ const SUBS: readonly Sub[] = [
     },
   },
   {
-    name: 'restore', help: 'Restore a domain from a saved state', usage: 'xl restore <CheckpointFile>',
+    name: 'restore', help: 'Restore a domain from a saved state', usage: 'xl restore [options] <CheckpointFile>\n\n-p                      Do not unpause domain after restoring it.',
     async run(ctx, args) {
+      const paused = args[0] === '-p';
+      if (paused) args = args.slice(1);
       if (args.length !== 1 || args[0].startsWith('-')) return usage(ctx, this);
       const { env } = ctx;
       let text: string;
@@ -306,7 +308,7 @@ const SUBS: readonly Sub[] = [
       if (!stub.ok) { ctx.err(`${args[0]}: ${stub.reason}\n`); return 1; }
       ctx.err(`Loading new save file ${args[0]} (new xl fmt info 0x3/0x0/${stub.image.bytes.length})\n Savefile contains xl domain config\n`);
       try {
-        await env.host.restore(stub.image.bytes);
+        await env.host.restore(stub.image.bytes, { paused });
       } catch (e) {
         return libxlError(ctx, e, 'failed to restore domain');
       }

@@ -123,8 +123,14 @@ export interface VmLauncher {
   /** Live-migrate a running VM to a new VM of its own (pre-copy over a MessagePort). */
   migrate(source: RunningVm, request: MigrationRequest, sink: VmSink): MigrationJob;
   /**
-   * Build a VM from a save stream (virsh restore); it resumes where it was saved. A save stream
-   * does not carry the boot images: `boot`, if given, is what a later reboot boots.
+   * Build a VM from a save stream (virsh restore); it resumes where it was saved, or stays held
+   * there with `paused` (virsh restore --paused). A save stream does not carry the boot images:
+   * `boot`, if given, is what a later reboot boots.
    */
-  restore(stream: Uint8Array, name: string, sink: VmSink, boot?: BootImages): Promise<RunningVm>;
+  restore(stream: Uint8Array, name: string, sink: VmSink, opts?: RestoreOptions): Promise<RunningVm>;
+}
+
+export interface RestoreOptions {
+  readonly boot?: BootImages;
+  readonly paused?: boolean;
 }

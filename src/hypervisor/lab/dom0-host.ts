@@ -70,5 +70,5 @@ export class LabDom0Host implements Dom0Host {
   async abortJob(name: string): Promise<void> { this.lab.abortJob(name); }
   async setMaxDowntime(name: string, ms: number): Promise<void> { this.lab.setMaxDowntime(name, ms); }
   save(name: string): Promise<Uint8Array> { return this.lab.save(name); }
-  restore(stream: Uint8Array): Promise<string> { return this.lab.restore(stream); }
+  restore(stream: Uint8Array, opts: { paused?: boolean } = {}): Promise<string> { return this.lab.restore(stream, opts); }
 }

@@ -607,10 +607,10 @@ export class Lab {
 
   /**
    * virsh restore: the domain named in the stream's header runs again where it was saved (its host
-   * if defined, else the roomiest; defined from the header's config if it was not). Resolves with
-   * its name.
+   * if defined, else the roomiest; defined from the header's config if it was not), or is held
+   * paused there (`paused`: virsh restore --paused). Resolves with its name.
    */
-  async restore(stream: Uint8Array): Promise<string> {
+  async restore(stream: Uint8Array, { paused = false }: { paused?: boolean } = {}): Promise<string> {
     const header = readHeader(stream);
     if (header.kind !== 'save') throw dom0Errors.internal('this is a live migration stream, not a save file');
     if (typeof header.domain !== 'string') throw dom0Errors.internal('the save file does not say which domain it holds');
@@ -642,10 +642,10 @@ export class Lab {
       // What a later reboot of the restored VM boots (a save stream does not carry the images).
       const boot = await (async () => this.bootImages(bootPlanOf(config)))().catch(() => undefined);
       if (d.run !== run) throw dom0Errors.internal('the domain was destroyed while it was restored');
-      const vm = await this.launcher.restore(stream, name, this.sink(inst), boot);
+      const vm = await this.launcher.restore(stream, name, this.sink(inst), { boot, paused });
       if (d.run !== run || d.inst !== inst) { vm.destroy(); throw dom0Errors.internal('the domain was destroyed while it was restored'); }
       inst.vm = vm;
-      d.state = 'running';
+      d.state = paused ? 'paused' : 'running';
       d.task = undefined;
       this.changed('state');
       return name;

@@ -133,10 +133,10 @@ export class FakeHost implements Dom0Host {
     return new TextEncoder().encode(name);
   }
 
-  async restore(bytes: Uint8Array): Promise<string> {
+  async restore(bytes: Uint8Array, { paused = false }: { paused?: boolean } = {}): Promise<string> {
     const name = new TextDecoder().decode(bytes);
-    this.calls.push(`restore ${name}`);
-    await this.start(name);
+    this.calls.push(paused ? `restore --paused ${name}` : `restore ${name}`);
+    await this.start(name, { paused });
     return name;
   }
 

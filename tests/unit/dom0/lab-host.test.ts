@@ -216,6 +216,20 @@ describe('dom0 on the lab: migrate, domjobinfo, domjobabort, save, restore', () 
     expect((await run(env, 'virsh save web /nowhere/x')).err).toBe("error: Failed to save domain 'web' to /nowhere/x\nerror: cannot create /nowhere/x: No such file or directory\n");
   });
 
+  it('virsh restore --paused and xl restore -p bring the domain back paused; resume runs it', async () => {
+    const { env, lab, launcher } = await running();
+    await run(env, 'virsh save web /root/web.save');
+    expect(await run(env, 'virsh restore --paused /root/web.save')).toEqual({ out: 'Domain restored from /root/web.save\n\n', err: '', status: 0 });
+    expect(launcher.restored[0].paused).toBe(true);
+    expect(domain(lab, 'web').state).toBe('paused');
+    expect((await run(env, 'virsh resume web')).status).toBe(0);
+    expect(domain(lab, 'web').state).toBe('running');
+    await run(env, 'xl save web /root/web.chk');
+    expect((await run(env, 'xl restore -p /root/web.chk')).status).toBe(0);
+    expect(domain(lab, 'web').state).toBe('paused');
+    expect((await run(env, 'virsh restore --running --paused /root/web.save')).err).toBe('error: Options --running and --paused are mutually exclusive\n');
+  });
+
   it('a stub whose bytes are not kept (another browser, or no store across a reload) says so', async () => {
     const { env } = await running();
     await run(env, 'virsh save web /root/web.save');

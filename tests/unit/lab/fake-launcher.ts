@@ -4,7 +4,7 @@
  * migration jobs the test completes, fails or watches being cancelled.
  */
 import { Lab, type LabOptions } from '../../../src/hypervisor/lab/lab.ts';
-import type { GuestRequest, LaunchSpec, MigrationJob, MigrationRequest, RunningVm, VmCounters, VmLauncher, VmSink } from '../../../src/hypervisor/lab/backend.ts';
+import type { GuestRequest, LaunchSpec, MigrationJob, MigrationRequest, RestoreOptions, RunningVm, VmCounters, VmLauncher, VmSink } from '../../../src/hypervisor/lab/backend.ts';
 import type { ImageSource, GuestFiles } from '../../../src/hypervisor/images/download.ts';
 import type { Catalog, GuestImage } from '../../../src/hypervisor/images/catalog.ts';
 import type { MigrationEvent, MigrationInfo } from '../../../src/hypervisor/migration/precopy.ts';
@@ -141,7 +141,7 @@ export class FakeJob implements MigrationJob {
 export class FakeLauncher implements VmLauncher {
   readonly vms: FakeVm[] = [];
   readonly jobs: FakeJob[] = [];
-  readonly restored: { stream: Uint8Array; name: string; boot?: BootImages }[] = [];
+  readonly restored: { stream: Uint8Array; name: string; boot?: BootImages; paused?: boolean }[] = [];
   /** The agent of VMs launched from now on. */
   agent: AgentBehaviour = 'ack';
   launchError: Error | undefined;
@@ -158,9 +158,9 @@ export class FakeLauncher implements VmLauncher {
     return job;
   }
   /** As WorkerVmLauncher: `boot` is what a later reboot of the restored VM boots. */
-  async restore(stream: Uint8Array, name: string, sink: VmSink, boot?: BootImages): Promise<RunningVm> {
-    this.restored.push({ stream, name, boot });
-    const vm = new FakeVm({ name, ramBytes: 16 * MiB, harts: 1, boot: { bios: { kind: 'none' }, kernel: new Uint8Array() } }, sink);
+  async restore(stream: Uint8Array, name: string, sink: VmSink, { boot, paused }: RestoreOptions = {}): Promise<RunningVm> {
+    this.restored.push({ stream, name, boot, paused });
+    const vm = new FakeVm({ name, ramBytes: 16 * MiB, harts: 1, boot: { bios: { kind: 'none' }, kernel: new Uint8Array() }, paused }, sink);
     this.vms.push(vm);
     return vm;
   }

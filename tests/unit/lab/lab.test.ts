@@ -588,6 +588,18 @@ describe('Lab: save and restore', () => {
     await expect(lab.restore(bytes)).rejects.toThrow("Requested operation is not valid: domain 'web' is already active");
   });
 
+  it('restore --paused brings the domain back held where it was saved', async () => {
+    const { lab, launcher } = makeLab();
+    lab.define(xl('web'));
+    await lab.start('web');
+    const bytes = await lab.save('web');
+    await lab.restore(bytes, { paused: true });
+    expect(launcher.restored[0].paused).toBe(true);
+    expect(domain(lab, 'web')).toMatchObject({ state: 'paused', id: 2 });
+    await lab.resume('web');
+    expect(domain(lab, 'web').state).toBe('running');
+  });
+
   it('restore defines a domain that is gone, and checks admission', async () => {
     const { lab } = makeLab();
     lab.define(xl('web'));
