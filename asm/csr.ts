@@ -11,6 +11,7 @@ import {
 } from './state';
 import { updateContexts, recomputeMip, forceRefetch, currentTime, publishRetired } from './cpu';
 import { tlbFlushAll } from './mmu';
+import { pmpChanged } from './pmp';
 import { getFflags, setFflags } from './fpu/flags';
 
 // misa: RV64 (MXL=2) with A C D F I M S U.
@@ -170,12 +171,15 @@ export function csrWrite(csr: u32, v: u64, retired: u64): void {
     default: {
       if (csr >= 0x3A0 && csr <= 0x3AF) {
         if (csr & 1) break;
-        if (csr - 0x3A0 < PMP_ENTRIES / 4) writePmpcfg(csr - 0x3A0, v);
+        if (csr - 0x3A0 < PMP_ENTRIES / 4) { writePmpcfg(csr - 0x3A0, v); entriesChanged(); }
         return;
       }
       if (csr >= 0x3B0 && csr <= 0x3EF) {
         const i = csr - 0x3B0;
-        if (i < PMP_ENTRIES && !pmpaddrLocked(i)) store<u64>(stateAddr(O_PMPADDR) + ((<usize>i) << 3), v & 0x003F_FFFF_FFFF_FFFF);
+        if (i < PMP_ENTRIES && !pmpaddrLocked(i)) {
+          store<u64>(stateAddr(O_PMPADDR) + ((<usize>i) << 3), v & 0x003F_FFFF_FFFF_FFFF);
+          entriesChanged();
+        }
         return;
       }
       if ((csr >= 0xB03 && csr <= 0xB1F) || (csr >= 0x323 && csr <= 0x33F)) return;
@@ -184,8 +188,14 @@ export function csrWrite(csr: u32, v: u64, retired: u64): void {
   csrMissing = true;
 }
 
-// ---- PMP (registers only: accesses are not checked against them) ----------------------------
+// ---- PMP registers (the checks are pmp.ts's) ---------------------------------------------------
 const PMP_L: u32 = 0x80;
+
+/** The TLB holds pages checked against the old entries: drop them all. */
+function entriesChanged(): void {
+  pmpChanged();
+  tlbFlushAll();
+}
 const PMP_A_TOR: u32 = 0x08;
 
 @inline function pmpcfgByte(entry: u32): u32 {

@@ -4,8 +4,9 @@
 import { SCRATCH } from './layout';
 import { decodeInto } from './decode';
 import {
-  fetchTlb, setFetchPage, stopRequested, requestStop, KIND_FETCH, fetchVa, fetchHost,
+  fetchTlb, setFetchPage, stopRequested, requestStop, KIND_FETCH, fetchVa, fetchHost, fetchPriv,
 } from './cpu';
+import { pmpAllows, pmpPageUniform } from './pmp';
 import { translate, xlateFailed, xlateFault, pageHost, tlbFill, tlbEntry } from './mmu';
 import { checkInterrupts, exception } from './trap';
 import { slotsFor } from './dcache';
@@ -27,9 +28,11 @@ function fetchPage(va: u64, faultPc: u64): usize {
   const pa = translate(va, KIND_FETCH);
   if (xlateFailed) { curPc = exception(xlateFault, va, faultPc); return 0; }
   const host = pageHost(pa);
-  if (!host) { curPc = exception(EXC_INSN_ACCESS, va, faultPc); return 0; }
+  if (!host || !pmpAllows(pa, 2, KIND_FETCH, fetchPriv)) { curPc = exception(EXC_INSN_ACCESS, va, faultPc); return 0; }
   const page = host & ~(<usize>0xFFF);
-  tlbFill(fetchTlb, va, page);
+  // A page that a PMP region splits is checked each time execution enters it (not per
+  // instruction: regions are page-aligned in practice, OpenSBI's among them).
+  if (pmpPageUniform) tlbFill(fetchTlb, va, page);
   return page;
 }
 

@@ -12,6 +12,7 @@ import {
 import { Op } from './ops';
 import { recomputeMip, updateContexts, setTimeRate as setRate, tlbSet, KIND_STORE, KIND_LOAD, forceRefetch } from './cpu';
 import { tlbFlushAll, translate, xlateFailed, ramHost } from './mmu';
+import { pmpChanged } from './pmp';
 import { flushDecodeCache, invalidateCodePage } from './dcache';
 import { markDirty } from './dirty';
 import { getFflags, setFflags } from './fpu/flags';
@@ -66,6 +67,7 @@ export function reset(): void {
 
 /** After the host changed privilege, CSRs or satp directly (restore, SBI): re-derive caches. */
 export function stateChanged(): void {
+  pmpChanged();
   tlbFlushAll();
   updateContexts();
   recomputeMip();

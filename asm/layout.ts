@@ -4,6 +4,7 @@
 //   0x0000_0000  AssemblyScript static data (stub runtime, no heap use)   < STATE
 //   STATE        registers, pc, CSRs, host<->core mailboxes             4 KiB
 //   SCRATCH      one decoded slot for instructions straddling a page    64 B
+//   PMP_TABLE    the active PMP entries as byte ranges (pmp.ts)          384 B
 //   TLB          3 kinds (fetch, load, store) x 4 contexts x 256 entries 48 KiB
 //   CODEMAP      one byte per guest page: "decoded code lives here"     512 KiB (2 GiB RAM)
 //   DIRTY        one bit per guest page: written since last sync        64 KiB
@@ -22,6 +23,11 @@ export const STATE_SIZE: usize = 0x1000;
 export const SCRATCH: usize = STATE + STATE_SIZE;
 export const SCRATCH_SIZE: usize = 64;
 
+/** PMP entries in force, decoded to [lo, hi) + cfg (u64, u64, u32 + pad): 16 rows of 24 bytes. */
+export const PMP_TABLE: usize = SCRATCH + SCRATCH_SIZE;
+export const PMP_ROW_SIZE: usize = 24;
+export const PMP_TABLE_SIZE: usize = 16 * PMP_ROW_SIZE;
+
 // Software TLB: direct-mapped, 256 entries per (kind, context). Entry = 16 bytes:
 //   +0 u64 tag: the virtual page address (low 12 bits zero); TLB_INVALID never matches an access
 //   +8 u32 addend: host address = (u32)va + addend, wrapping mod 2^32
@@ -30,7 +36,7 @@ export const TLB_ENTRY_SIZE: u32 = 16;
 export const TLB_SET_SIZE: usize = <usize>(TLB_ENTRIES * TLB_ENTRY_SIZE);
 export const TLB_CONTEXTS: u32 = 4; // U, S with SUM=0, S with SUM=1, M/bare
 export const TLB_KINDS: u32 = 3; // fetch, load, store
-export const TLB: usize = SCRATCH + SCRATCH_SIZE + 0xFC0; // page aligned
+export const TLB: usize = (PMP_TABLE + PMP_TABLE_SIZE + 0xFFF) & ~0xFFF; // page aligned
 export const TLB_SIZE: usize = TLB_SET_SIZE * TLB_CONTEXTS * TLB_KINDS;
 export const TLB_INVALID: u64 = 0xFFFF_FFFF_FFFF_FFFF;
 

@@ -7,8 +7,9 @@ import {
 } from './state';
 import {
   loadTlb, storeTlb, setTrap, trapped, KIND_LOAD, KIND_STORE, currentTime, publishRetired, recomputeMip,
-  requestStop,
+  requestStop, dataPriv,
 } from './cpu';
+import { pmpAllows, pmpPageUniform } from './pmp';
 import { translate, xlateFailed, xlateFault, ramHost, pageHost, tlbFill, tlbEntry } from './mmu';
 import { exception } from './trap';
 import { markDirty } from './dirty';
@@ -85,10 +86,11 @@ export function loadSlow(va: u64, size: u32, pc: u64, rem: u64): u64 {
   if (va & (size - 1)) return loadMisaligned(va, size, pc, rem);
   const pa = translate(va, KIND_LOAD);
   if (xlateFailed) return fault(xlateFault, va, pc);
+  if (!pmpAllows(pa, size, KIND_LOAD, dataPriv)) return fault(EXC_LOAD_ACCESS, va, pc);
   const host = pageHost(pa);
   if (host) {
     const page = host & ~(<usize>0xFFF);
-    tlbFill(loadTlb, va, page);
+    if (pmpPageUniform) tlbFill(loadTlb, va, page); // else every access here is checked
     return loadHost(host, size);
   }
   publishRetired(rem);
@@ -146,11 +148,12 @@ export function storeSlow(va: u64, size: u32, v: u64, pc: u64, rem: u64): void {
   if (va & (size - 1)) { storeMisaligned(va, size, v, pc, rem); return; }
   const pa = translate(va, KIND_STORE);
   if (xlateFailed) { fault(xlateFault, va, pc); return; }
+  if (!pmpAllows(pa, size, KIND_STORE, dataPriv)) { fault(EXC_STORE_ACCESS, va, pc); return; }
   const host = ramHost(pa);
   if (host) {
     const page = host & ~(<usize>0xFFF);
     prepareStorePage(page);
-    tlbFill(storeTlb, va, page);
+    if (pmpPageUniform) tlbFill(storeTlb, va, page);
     if (size == 8) store<u64>(host, v);
     else if (size == 4) store<u32>(host, <u32>v);
     else if (size == 2) store<u16>(host, <u16>v);
@@ -178,10 +181,12 @@ function storeIo(pa: u64, size: u32, v: u64, va: u64, pc: u64): void {
 function storeMisaligned(va: u64, size: u32, v: u64, pc: u64, rem: u64): void {
   // Check both ends first so a fault on the second page leaves memory untouched.
   const last = va + size - 1;
-  translate(va, KIND_STORE);
+  const first = translate(va, KIND_STORE);
   if (xlateFailed) { fault(xlateFault, va, pc); return; }
-  translate(last, KIND_STORE);
+  if (!pmpAllows(first, 1, KIND_STORE, dataPriv)) { fault(EXC_STORE_ACCESS, va, pc); return; }
+  const lastPa = translate(last, KIND_STORE);
   if (xlateFailed) { fault(xlateFault, last, pc); return; }
+  if (!pmpAllows(lastPa, 1, KIND_STORE, dataPriv)) { fault(EXC_STORE_ACCESS, last, pc); return; }
   for (let i: u32 = 0; i < size; i++) {
     storeSlow(va + i, 1, v >> (8 * <u64>i), pc, rem);
     if (trapped) return;
@@ -200,7 +205,11 @@ export function atomicHost(va: u64, size: u32, forLoad: bool, pc: u64): usize {
   const pa = translate(va, kind);
   if (xlateFailed) { fault(xlateFault, va, pc); return 0; }
   const host = ramHost(pa);
-  if (!host) { fault(forLoad ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS, va, pc); return 0; }
+  // (An AMO also reads, but write-without-read is a reserved PMP setting: W implies R.)
+  if (!host || !pmpAllows(pa, size, kind, dataPriv)) {
+    fault(forLoad ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS, va, pc);
+    return 0;
+  }
   if (!forLoad) prepareStorePage(host & ~(<usize>0xFFF));
   return host;
 }

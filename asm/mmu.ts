@@ -6,8 +6,9 @@ import {
   PRV_U, PRV_S, EXC_INSN_PAGE, EXC_LOAD_PAGE, EXC_STORE_PAGE, EXC_INSN_ACCESS, EXC_LOAD_ACCESS,
   EXC_STORE_ACCESS,
 } from './state';
-import { KIND_FETCH, KIND_STORE, dataPriv, fetchPriv, forceRefetch } from './cpu';
+import { KIND_FETCH, KIND_LOAD, KIND_STORE, dataPriv, fetchPriv, forceRefetch } from './cpu';
 import { markDirty } from './dirty';
+import { pmpAllows } from './pmp';
 
 const PTE_V: u64 = 1;
 const PTE_R: u64 = 2;
@@ -63,8 +64,10 @@ export function translate(va: u64, kind: u32): u64 {
   const ms = get64(O_MSTATUS);
   for (let level = levels - 1; level >= 0; level--) {
     const idx = (va >> (12 + 9 * <u64>level)) & 0x1FF;
-    const pteHost = ramHost(table + idx * 8);
-    if (!pteHost) return fail(accessFaultFor(kind));
+    const ptePa = table + idx * 8;
+    const pteHost = ramHost(ptePa);
+    // The walk's own reads (and A/D writes below) are S-mode accesses to PMP.
+    if (!pteHost || !pmpAllows(ptePa, 8, KIND_LOAD, PRV_S)) return fail(accessFaultFor(kind));
     let pte = atomic.load<u64>(pteHost);
     if (!(pte & PTE_V) || ((pte & (PTE_R | PTE_W)) == PTE_W) || (pte & PTE_RESERVED)) {
       return fail(pageFaultFor(kind));
@@ -93,6 +96,7 @@ export function translate(va: u64, kind: u32): u64 {
     if (ppn & lowMask) return fail(pageFaultFor(kind));
     // Hardware A/D update, done atomically so another hart's update is not lost.
     const want = PTE_A | (kind == KIND_STORE ? PTE_D : 0);
+    if ((pte & want) != want && !pmpAllows(ptePa, 8, KIND_STORE, PRV_S)) return fail(accessFaultFor(kind));
     while ((pte & want) != want) {
       const seen = atomic.cmpxchg<u64>(pteHost, pte, pte | want);
       if (seen == pte) { markDirty(pteHost); break; }

@@ -57,6 +57,16 @@ const SRST_REASON_VENDOR = 0xf0000000;
 const SUSPEND_DEFAULT_RETENTIVE = 0;
 const SUSPEND_DEFAULT_NON_RETENTIVE = 0x80000000;
 
+/**
+ * PMP entry 0 over all of memory, NAPOT with RWX, as firmware leaves it for the OS (OpenSBI's
+ * last entry does the same): with every entry OFF, S- and U-mode could access nothing. The
+ * caller makes the core see it (stateChanged).
+ */
+export function openPmp(core: Core): void {
+  core.set64('PMPADDR', 0x003f_ffff_ffff_ffffn);
+  core.set64('PMPCFG', 0x1fn);
+}
+
 export class Sbi {
   /** Counts per extension, for the dashboard's "paravirtual calls" figure. */
   readonly calls = new Map<number, number>();
@@ -77,6 +87,7 @@ export class Sbi {
     // so user programs reading the clock (busybox `time`, the vDSO) would otherwise get SIGILL.
     c.set32('MCOUNTEREN', 7);
     c.set32('SCOUNTEREN', 7);
+    openPmp(c);
     c.set32('PRIV', 1);
     c.exports.stateChanged();
   }

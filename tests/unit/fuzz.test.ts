@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { coreModule } from '../helpers/run-guest.ts';
 import { BOOTROM, CLINT, DRAM_BASE, MiB, describeMachine } from '../../src/hypervisor/machine/board.ts';
 import { VirtualMachine } from '../../src/hypervisor/vm.ts';
-import { EXT } from '../../src/hypervisor/sbi.ts';
+import { EXT, openPmp } from '../../src/hypervisor/sbi.ts';
 
 // ---- PRNG (mulberry32) ------------------------------------------------------------------------------
 class Rng {
@@ -178,6 +178,9 @@ class Harness {
     if (this.vm.exited) this.fresh();
     const c = this.vm.core;
     c.exports.configure(RAM_MIB * MiB, DRAM_BASE, BOOTROM.base, CLINT.base, 0);
+    // The harness plays the firmware: S/U-mode code runs under PMP opened as OpenSBI leaves it
+    // (the callers' stateChanged makes the core see it).
+    openPmp(c);
     c.writeRam(TRAP_COUNTS, new Uint8Array(64 * 8));
     c.writeRam(HANDLER_FORCE_M, words(handler(true, HANDLER_FORCE_M)));
     c.writeRam(HANDLER_KEEP, words(handler(false, HANDLER_KEEP)));
