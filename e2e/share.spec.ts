@@ -84,6 +84,10 @@ test('a lab built in the page, shared, rebuilds the same in a fresh browser and 
   await page.getByRole('button', { name: 'dom0', exact: true }).click();
   await lab.type('dom0', 'virsh autostart web\n');
   await lab.waitForScreen('dom0', /Domain 'web' marked as autostarted/);
+  // A slow link between the hosts, to watch migrations in rounds: it travels with the lab.
+  await page.getByLabel('Bandwidth host1 ↔ host2').fill('0');
+  await page.getByLabel('Latency host1 ↔ host2').selectOption('20');
+  await expect(page.getByRole('group', { name: 'Link host1 ↔ host2' })).toContainText('10 Mbit/s');
 
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const link = await shareLink(page, 'Networking 101', 'Web runs Linux.\nPing it from tick.');
@@ -102,6 +106,7 @@ test('a lab built in the page, shared, rebuilds the same in a fresh browser and 
     await expect(dialog).toContainText('Opening a lab from a lab link');
     await expect(dialog).toContainText('Web runs Linux.');
     await expect(dialog.getByRole('region', { name: 'What the lab creates' })).toContainText(/web\s*64 MiB, 1 vCPU · starts with the lab/);
+    await expect(dialog.getByRole('region', { name: 'What the lab creates' })).toContainText('Links: host1 ↔ host2 (10 Mbit/s, 20 ms)');
     await expect(dialog.getByText(/^Lab ready: 3 domains; started web\.$/)).toBeVisible({ timeout: 30_000 });
     await dialog.getByRole('button', { name: 'Close' }).click();
     expect(new URL(other.url()).hash).toBe('');
@@ -116,6 +121,8 @@ test('a lab built in the page, shared, rebuilds the same in a fresh browser and 
     await fresh.waitForScreen('web', /Linux version|Run \/init|root@virtlab/, 45_000);
     await expect(fresh.state('tick')).toHaveText('shut off');
     await expect(fresh.state('spare')).toHaveText('shut off');
+    await expect(other.getByRole('group', { name: 'Link host1 ↔ host2' })).toContainText('10 Mbit/s');
+    await expect(other.getByLabel('Latency host1 ↔ host2')).toHaveValue('20');
   } finally {
     await context.close();
   }

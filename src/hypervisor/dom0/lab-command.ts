@@ -15,7 +15,7 @@
  * shell a LabfileService with `provideLabfiles`; a console without one says `lab` is unavailable.
  */
 import { decodeLabLink, isLabLink, LabLinkError } from '../labfile/link.ts';
-import { describeLabImport, type LabImportPlan } from '../labfile/plan.ts';
+import { describeLabImport, describeLinks, type LabImportPlan } from '../labfile/plan.ts';
 import { LabfileError, parseLabfileText, writeLabfile, type CheckedLabfile } from '../labfile/read.ts';
 import { encodeLabLink } from '../labfile/link.ts';
 import type { Labfile } from '../labfile/format.ts';
@@ -96,6 +96,7 @@ function show(ctx: CommandContext, lab: Labfile): number {
   ctx.out(`${lab.title}\n`);
   if (lab.description !== '') ctx.out(lab.description.split('\n').map((l) => `  ${l}\n`).join(''));
   ctx.out(`Hosts: ${lab.hosts.map((h) => `${h.name} (${count(h.cpus, 'CPU')}, ${h.memoryMiB} MiB)`).join(', ')}\n`);
+  if (lab.links.length > 0) ctx.out(`Links: ${describeLinks(lab.links)}\n`);
   ctx.out(`Networks: ${lab.networks.length === 0 ? 'none' : lab.networks.map((n) => `${n.name} (${n.mode})`).join(', ')}\n`);
   const autostart = lab.domains.filter((d) => d.autostart).length;
   ctx.out(`Domains: ${lab.domains.length === 0 ? 'none' : lab.domains.map((d) => `${d.name} on ${d.host}${d.autostart ? ' (autostart)' : ''}`).join(', ')}\n`);

@@ -12,7 +12,7 @@ import type { ImageSource, LoadProgress } from '../images/download.ts';
 import type { Catalog } from '../images/catalog.ts';
 import type { BootImages, VmExit } from '../vm.ts';
 import type { MigrationInfo } from '../migration/precopy.ts';
-import { DEFAULT_LINK, MAX_BANDWIDTH_BPS, MIN_BANDWIDTH_BPS, type LinkModel } from '../migration/link.ts';
+import { DEFAULT_LINK, MAX_BANDWIDTH_BPS, MAX_LATENCY_MS, MIN_BANDWIDTH_BPS, type LinkModel } from '../migration/link.ts';
 import { StreamReader, type MigrationHeader } from '../migration/stream.ts';
 import { dom0Errors, Dom0Error, type ShutdownOutcome } from '../dom0/api.ts';
 import { parseXlCfg, serializeXlCfg, XlCfgError, DOMAIN_NAME, type LifecycleAction, type XlConfig } from '../xen/xlcfg.ts';
@@ -120,8 +120,8 @@ export const SHUTDOWN_GRACE_MS = 5_000;
 /** More restarts than this within RESTART_WINDOW_MS stop the domain instead (a guest crashing at boot). */
 export const MAX_RESTARTS = 5;
 export const RESTART_WINDOW_MS = 10_000;
-/** The longest one-way latency a link may be given, ms. */
-export const MAX_LATENCY_MS = 10_000;
+/** The longest one-way latency a link may be given, ms (migration/link.ts, with the bandwidth's bounds). */
+export { MAX_LATENCY_MS };
 /** QEMU's and libvirt's default downtime limit. */
 export const DEFAULT_MAX_DOWNTIME_MS = 300;
 /** Over this share of a sample asleep in WFI, a running domain shows as idle. */
@@ -560,7 +560,8 @@ export class Lab {
         if (m && linkKey(m.source, m.target) === linkKey(a, b)) m.job.setBandwidth(bandwidthBps);
       }
     }
-    this.changed('state');
+    // Part of the lab's definition: a Labfile keeps the links (a teacher's slow link travels with the lab).
+    this.changed('definition');
   }
 
   /** virsh domjobabort: the migration stops and the domain runs on where it was. */

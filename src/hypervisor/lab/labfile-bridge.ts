@@ -2,16 +2,18 @@
  * The lab ↔ its Labfile (issue 7, DESIGN.md §7). DOM-free; the page (src/ui/share) and the dom0
  * `lab` command (dom0/lab-command.ts) use it.
  *
- *   labfileOf(view, fs, meta)   the current lab as a Labfile: hosts, networks, each domain's xl.cfg
- *                               text (its /etc/xen/NAME when that is the defined config, else
- *                               serializeXlCfg), host and autostart, the other dom0 files, title and
- *                               description. Throws LabBridgeError naming the file or domain that
- *                               does not fit a Labfile.
+ *   labfileOf(view, fs, meta)   the current lab as a Labfile: hosts, the links not at DEFAULT_LINK,
+ *                               networks, each domain's xl.cfg text (its /etc/xen/NAME when that
+ *                               is the defined config, else serializeXlCfg), host and autostart,
+ *                               the other dom0 files, title and description. Throws
+ *                               LabBridgeError naming the file or domain that does not fit a Labfile.
+ *   labViewOf(snapshot)         what of `Lab.snapshot()` a Labfile keeps (the page's, and the tests').
  *   prepareLab(checked)         a checked Labfile read with the real xl.cfg parser: every domain's
  *                               XlConfig, and the dom0 tree it gets. Pure; throws LabBridgeError.
  *   fillVfs(fs, files)          replace what a Vfs holds, in place (the dom0 shell keeps its Vfs).
- *   buildLab(prepared, makeLab) a new Lab with every domain defined, or LabBridgeError naming the
- *                               one the lab's own rules refuse (and the new lab disposed).
+ *   buildLab(prepared, makeLab) a new Lab with its links set and every domain defined, or
+ *                               LabBridgeError naming the one the lab's own rules refuse (and the
+ *                               new lab disposed).
  *   startDomains(lab, names)    start the autostart domains in order; failures reported, not fatal.
  *   storedLabOf / readStoredLab the record kept in IndexedDB across reloads, read back as input.
  *   parseXlCfgFacts             the real xl.cfg parser as the Labfile checks take it (ParseXlCfg).
@@ -26,8 +28,11 @@
  * and file times are not part of a Labfile.
  */
 import {
-  DEFAULT_NETWORKS, DOM0_DIRS, LABFILE_VERSION, type Labfile, type LabfileDomain, type LabfileFile, type LabfileNetwork,
+  BPS_PER_MBPS, DEFAULT_NETWORKS, DOM0_DIRS, LABFILE_VERSION, type Labfile, type LabfileDomain, type LabfileFile, type LabfileLink,
+  type LabfileNetwork,
 } from '../labfile/format.ts';
+import { DEFAULT_LINK, type LinkModel } from '../migration/link.ts';
+import type { LabSnapshot, LinkSnapshot } from './lab.ts';
 import { LabfileError, parseLabfileText, readLabfile, type CheckedLabfile } from '../labfile/read.ts';
 import type { ParseXlCfg } from '../labfile/xlcfg-facts.ts';
 import { parseXlCfg, serializeXlCfg, XlCfgError, type XlConfig } from '../xen/xlcfg.ts';
@@ -62,10 +67,20 @@ export interface LabMeta {
 export const DEFAULT_TITLE = 'My virtlab lab';
 export const DEFAULT_META: LabMeta = { title: DEFAULT_TITLE, description: '' };
 
-/** What labfileOf reads of the lab: `Lab.snapshot()`'s hosts, and each domain's config, host and autostart. */
+/** What labfileOf reads of the lab: `Lab.snapshot()`'s hosts and links, and each domain's config, host and autostart. */
 export interface LabView {
   readonly hosts: readonly { readonly name: string; readonly cpus: number; readonly memoryMiB: number }[];
   readonly domains: readonly { readonly name: string; readonly host: string; readonly autostart: boolean; readonly config: XlConfig }[];
+  /** The links between the hosts, either order (`Lab.snapshot().links`); a pair not listed is at DEFAULT_LINK. */
+  readonly links?: readonly LinkSnapshot[];
+}
+
+/**
+ * The lab as labfileOf reads it: its hosts and links, and its persistent domains (a transient
+ * NAME-ID domain a rename-restart leaves is not part of what the lab is).
+ */
+export function labViewOf(snapshot: LabSnapshot): LabView {
+  return { hosts: snapshot.hosts, domains: snapshot.domains.filter((d) => d.persistent), links: snapshot.links };
 }
 
 /** Where a domain's config lives in dom0. */
@@ -129,6 +144,27 @@ function readIfFile(fs: Vfs | undefined, path: string): string | undefined {
   return fs.readFile(path);
 }
 
+const isDefaultLink = (l: LinkModel): boolean => l.bandwidthBps === DEFAULT_LINK.bandwidthBps && l.latencyMs === DEFAULT_LINK.latencyMs;
+
+/**
+ * The Labfile's links: those away from DEFAULT_LINK (a lab nobody slowed down has none), one per
+ * pair in the lab's host order (host1 ↔ host2, host1 ↔ host3, …, each named in host order),
+ * whatever order the view lists them in: the same lab always writes the same Labfile, so the
+ * saved copy is rewritten only when the lab changed.
+ */
+function linksOf(view: LabView): LabfileLink[] {
+  const out: LabfileLink[] = [];
+  view.hosts.forEach((a, i) => {
+    for (const b of view.hosts.slice(i + 1)) {
+      const link = view.links?.find(({ hosts: [x, y] }) => (x === a.name && y === b.name) || (x === b.name && y === a.name));
+      if (link && !isDefaultLink(link)) {
+        out.push({ hosts: [a.name, b.name], bandwidthMbps: link.bandwidthBps / BPS_PER_MBPS, latencyMs: link.latencyMs });
+      }
+    }
+  });
+  return out;
+}
+
 /** Every file of a Vfs, in path order. */
 export function vfsFiles(fs: Vfs): { path: string; text: string }[] {
   return fs.toJSON().files.map((f) => ({ path: f.path, text: f.text }));
@@ -154,6 +190,7 @@ export function labfileOf(view: LabView, fs: Vfs | undefined, meta: LabMeta = DE
     title: meta.title,
     description: meta.description,
     hosts: view.hosts.map((h) => ({ name: h.name, cpus: h.cpus, memoryMiB: h.memoryMiB })),
+    links: linksOf(view),
     networks,
     domains,
     files,
@@ -205,10 +242,17 @@ export interface PreparedDomain {
   readonly text: string;
 }
 
+/** A Labfile's link in the lab's units (Lab.setLink's). */
+export interface PreparedLink extends LinkModel {
+  readonly hosts: readonly [string, string];
+}
+
 export interface PreparedLab {
   readonly labfile: Labfile;
   readonly meta: LabMeta;
   readonly hosts: readonly { readonly name: string; readonly cpus: number; readonly memoryMiB: number }[];
+  /** Set once the hosts exist, before any domain is defined. */
+  readonly links: readonly PreparedLink[];
   /** In Labfile order: they are defined, and the autostart ones started, in this order. */
   readonly domains: readonly PreparedDomain[];
   /** Every file of the new dom0 tree: the Labfile's files, then each domain's config. */
@@ -241,6 +285,7 @@ export function prepareLab(checked: CheckedLabfile, opts: PrepareOptions = {}): 
     labfile: lab,
     meta: { title: lab.title, description: lab.description, networks: lab.networks },
     hosts: lab.hosts,
+    links: lab.links.map((l) => ({ hosts: l.hosts, bandwidthBps: l.bandwidthMbps * BPS_PER_MBPS, latencyMs: l.latencyMs })),
     domains,
     files: [...lab.files.map((f) => ({ path: f.path, text: f.content })), ...domains.map((d) => ({ path: configPathOf(d.name), text: d.text }))],
   };
@@ -267,19 +312,33 @@ export function fillVfs(fs: Vfs, files: readonly { readonly path: string; readon
 
 /** What buildLab needs of a Lab (lab.ts; README "Building a lab from a Labfile"). */
 export interface BuildableLab {
+  /**
+   * Lab.setLink. Only a Labfile with links needs it: a lab without it (a test double of the
+   * domains alone) cannot build one, and says so rather than drop the links.
+   */
+  setLink?(a: string, b: string, change: { readonly bandwidthBps?: number; readonly latencyMs?: number }): void;
   define(config: XlConfig, opts?: { readonly host?: string; readonly autostart?: boolean }): void;
   start(name: string): Promise<void>;
   dispose(): void;
 }
 
 /**
- * A new lab with the Labfile's hosts and every domain defined (shut off), from `makeLab`. A
- * domain the lab refuses (its own rules: 1 vCPU for now, an image it has not, …) throws
- * LabBridgeError naming it, and the new lab is disposed: the current lab was never touched.
+ * A new lab with the Labfile's hosts, its links and every domain defined (shut off), from
+ * `makeLab`. A link or a domain the lab refuses (its own rules: 1 vCPU for now, an image it has
+ * not, …) throws LabBridgeError naming it, and the new lab is disposed: the current lab was
+ * never touched.
  */
 export function buildLab<L extends BuildableLab>(prepared: PreparedLab, makeLab: (hosts: PreparedLab['hosts']) => L): L {
   const lab = makeLab(prepared.hosts);
   try {
+    for (const { hosts: [a, b], bandwidthBps, latencyMs } of prepared.links) {
+      try {
+        if (!lab.setLink) throw new Error('this lab has no links to set');
+        lab.setLink(a, b, { bandwidthBps, latencyMs });
+      } catch (e) {
+        throw new LabBridgeError(`link ${a} ↔ ${b}: ${(e as Error).message}`);
+      }
+    }
     for (const d of prepared.domains) {
       try {
         lab.define(d.config, { host: d.host, autostart: d.autostart });
@@ -317,7 +376,7 @@ export async function startDomains(lab: Pick<BuildableLab, 'start'>, names: read
 /** What the page keeps in IndexedDB (src/ui/share/persist.ts). */
 export interface StoredLab {
   readonly version: typeof STORED_LAB_VERSION;
-  /** The lab as a Labfile (compact JSON): hosts, networks, domains, dom0 files, title, description. */
+  /** The lab as a Labfile (compact JSON): hosts, links, networks, domains, dom0 files, title, description. */
   readonly labfile: string;
   /** Domains that were running when it was saved: they come back shut off, with "Start all". */
   readonly running: readonly string[];

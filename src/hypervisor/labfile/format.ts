@@ -6,19 +6,31 @@
  *     "title": "Two hosts, three guests",            plain text, one line, shown when the lab opens
  *     "description": "Start web, then …",            plain text, several lines (optional, "")
  *     "hosts":    [ { "name": "host1", "cpus": 4, "memoryMiB": 1024 } ],
+ *     "links":    [ { "hosts": ["host1", "host2"], "bandwidthMbps": 10, "latencyMs": 20 } ],
+ *                                                    optional, default [] (every link at DEFAULT_LINK)
  *     "networks": [ { "name": "xenbr0", "mode": "bridge" } ],     optional, default: this one
  *     "domains":  [ { "name": "web", "host": "host1", "autostart": true,
  *                     "config": "name = \"web\"\nmemory = 64\nvcpus = 1\n…" } ],   xl.cfg text
  *     "files":    [ { "path": "/root/README", "content": "…" } ]                   dom0 files
  *   }
  *
+ * "links" came after the first version-1 Labfiles: it is optional and defaults to [], which is
+ * what those labs had (every link at DEFAULT_LINK), so each of them still reads the same and the
+ * version stays 1. (A virtlab from before it refuses a Labfile with links, naming the key,
+ * rather than open it at full speed.) A link is the model migrations between two hosts are paced
+ * to (migration/link.ts, Lab.setLink): a lab slowed down to make the pre-copy rounds visible is
+ * shared slowed down. A pair of hosts not listed keeps DEFAULT_LINK, and each value left out of
+ * an entry is DEFAULT_LINK's.
+ *
  * schemas/labfile.schema.json publishes the same rules as a JSON Schema (draft 2020-12); the
  * rules that relate one part to another (unique names, a domain's host exists and can hold it,
- * the xl.cfg text) are read.ts's alone, because JSON Schema cannot say them.
+ * the xl.cfg text, a link's hosts exist and each pair has one link) are read.ts's alone,
+ * because JSON Schema cannot say them.
  *
  * Every limit below bounds something a link controls; each says why it is where it is.
  */
 import { MAX_MEMORY_MIB, MIN_MEMORY_MIB } from '../lab/domain.ts';
+import { DEFAULT_LINK, MAX_BANDWIDTH_BPS, MAX_LATENCY_MS, MIN_BANDWIDTH_BPS } from '../migration/link.ts';
 import {
   DEFAULT_DIRS as VFS_DEFAULT_DIRS, MAX_DEPTH as VFS_MAX_DEPTH, MAX_FILE_CHARS as VFS_MAX_FILE_CHARS, MAX_NODES as VFS_MAX_NODES,
   MAX_PATH_CHARS as VFS_MAX_PATH_CHARS, MAX_TOTAL_CHARS as VFS_MAX_TOTAL_CHARS,
@@ -51,6 +63,17 @@ export interface LabfileDomain {
   readonly config: string;
 }
 
+/**
+ * The link between two hosts, the same both ways. Bandwidth is in Mbit/s, the unit a person sets
+ * and reads (the lab counts bit/s: BPS_PER_MBPS); latency is one-way, in ms.
+ */
+export interface LabfileLink {
+  /** Two distinct hosts of the lab, in either order. */
+  readonly hosts: readonly [string, string];
+  readonly bandwidthMbps: number;
+  readonly latencyMs: number;
+}
+
 /** A text file of the dom0 file system (notes, scripts, spare configs). */
 export interface LabfileFile {
   readonly path: string;
@@ -63,6 +86,7 @@ export interface Labfile {
   readonly title: string;
   readonly description: string;
   readonly hosts: readonly LabfileHost[];
+  readonly links: readonly LabfileLink[];
   readonly networks: readonly LabfileNetwork[];
   readonly domains: readonly LabfileDomain[];
   readonly files: readonly LabfileFile[];
@@ -81,6 +105,8 @@ export const MAX_DOMAINS = 32;
 export const MAX_NETWORKS = 8;
 /** dom0 files are notes and scripts for the exercise; 64 is many, and bounds the checks per file. */
 export const MAX_FILES = 64;
+/** One link per pair of hosts: 8 hosts make 28 pairs. */
+export const MAX_LINKS = (MAX_HOSTS * (MAX_HOSTS - 1)) / 2;
 
 // ---- sizes -------------------------------------------------------------------------------------
 
@@ -132,6 +158,16 @@ export const MAX_HOST_MEMORY_MIB = 16 * 1024;
 export { MIN_MEMORY_MIB as MIN_DOMAIN_MEMORY_MIB, MAX_MEMORY_MIB as MAX_DOMAIN_MEMORY_MIB };
 /** describeMachine() builds boards of 1..8 harts. */
 export const MAX_VCPUS = 8;
+/** A Labfile's bandwidths are in Mbit/s, the lab's (migration/link.ts) in bit/s. */
+export const BPS_PER_MBPS = 1e6;
+/** Link bandwidth: what Lab.setLink accepts (migration/link.ts MIN/MAX_BANDWIDTH_BPS), 1 Mbit/s .. 100 Gbit/s. */
+export const MIN_LINK_MBPS = MIN_BANDWIDTH_BPS / BPS_PER_MBPS;
+export const MAX_LINK_MBPS = MAX_BANDWIDTH_BPS / BPS_PER_MBPS;
+/** One-way link latency: what Lab.setLink accepts (migration/link.ts MAX_LATENCY_MS), 0 .. 10 s. */
+export const MAX_LINK_LATENCY_MS = MAX_LATENCY_MS;
+/** What a link entry leaves out: migration/link.ts DEFAULT_LINK (1 Gbit/s, 0.5 ms). */
+export const DEFAULT_LINK_MBPS = DEFAULT_LINK.bandwidthBps / BPS_PER_MBPS;
+export const DEFAULT_LINK_LATENCY_MS = DEFAULT_LINK.latencyMs;
 
 // ---- patterns (the schema uses these exact strings; tests/unit/labfile/schema.test.ts checks) ---
 

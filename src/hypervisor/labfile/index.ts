@@ -34,7 +34,8 @@
  *     plan = planLabImport(lab.snapshot(), checked)
  *     show plan.title, plan.description and the plan (describeLabImport(plan) lines, or the
  *     structured fields) with plan.warnings; if plan.needsConfirmation, ask before going on.
- *     Build: a fresh Lab with checked.labfile.hosts; each domain's config into /etc/xen/NAME
+ *     Build: a fresh Lab with checked.labfile.hosts, then its links (Lab.setLink, bandwidth in
+ *     bit/s = bandwidthMbps × BPS_PER_MBPS); each domain's config into /etc/xen/NAME
  *     and defined through the lab (whose own rules, e.g. 1 vCPU for now, still apply: check all
  *     before replacing anything); dom0 files written; then start plan.autostart in order.
  *     Then history.replaceState() the fragment away, so a reload does not ask again.
@@ -57,12 +58,15 @@
  *   Errors are printed as their message, one line.
  *
  * Building the Labfile of the current lab: `{ labfile: LABFILE_VERSION, title, description,
- * hosts, networks, domains: [{ name, host, autostart, config: text of /etc/xen/NAME }], files }`.
+ * hosts, links: [{ hosts: [a, b], bandwidthMbps, latencyMs }] for the links not at DEFAULT_LINK,
+ * networks, domains: [{ name, host, autostart, config: text of /etc/xen/NAME }], files }`.
+ * A link change is a change of what the lab is: the page saves it like a domain's.
  */
 export {
-  DEFAULT_NETWORKS, LABFILE_VERSION, MAX_CONFIG_CHARS, MAX_DESCRIPTION_CHARS, MAX_DOMAINS, MAX_FILE_CHARS, MAX_FILES,
-  MAX_HOSTS, MAX_LABFILE_BYTES, MAX_NETWORKS, MAX_TITLE_CHARS, MAX_TREE_CHARS, MAX_TREE_NODES, DOM0_DIRS, NETWORK_MODES,
-  type Labfile, type LabfileDomain, type LabfileFile, type LabfileHost, type LabfileNetwork, type NetworkMode,
+  BPS_PER_MBPS, DEFAULT_LINK_LATENCY_MS, DEFAULT_LINK_MBPS, DEFAULT_NETWORKS, LABFILE_VERSION, MAX_CONFIG_CHARS, MAX_DESCRIPTION_CHARS,
+  MAX_DOMAINS, MAX_FILE_CHARS, MAX_FILES, MAX_HOSTS, MAX_LABFILE_BYTES, MAX_LINK_LATENCY_MS, MAX_LINK_MBPS, MAX_LINKS, MAX_NETWORKS,
+  MAX_TITLE_CHARS, MAX_TREE_CHARS, MAX_TREE_NODES, MIN_LINK_MBPS, DOM0_DIRS, NETWORK_MODES,
+  type Labfile, type LabfileDomain, type LabfileFile, type LabfileHost, type LabfileLink, type LabfileNetwork, type NetworkMode,
 } from './format.ts';
 export {
   LabfileError, labfileFileName, parseLabfileText, readLabfile, writeLabfile, MAX_WARNINGS,

@@ -1,11 +1,11 @@
 /**
  * What opening a Labfile will do to the lab, for the confirm dialog and for `lab import` in the
  * dom0 console: a pure function of the current lab and the checked Labfile. A Labfile replaces
- * the lab as a whole (hosts, networks, domains, dom0 files); the person is asked first only when
- * that stops running domains (issue 7).
+ * the lab as a whole (hosts, links, networks, domains, dom0 files); the person is asked first
+ * only when that stops running domains (issue 7).
  */
 import { isLive, type DomainState, type DomainTask } from '../lab/domain.ts';
-import type { LabfileNetwork } from './format.ts';
+import type { LabfileLink, LabfileNetwork } from './format.ts';
 import type { CheckedLabfile, LabfileWarning } from './read.ts';
 
 /** The parts of the lab's state the plan looks at; `Lab.snapshot()` (LabSnapshot) is one. */
@@ -40,6 +40,8 @@ export interface LabImportPlan {
   readonly title: string;
   readonly description: string;
   readonly hosts: readonly PlannedHost[];
+  /** The links set away from the default; every other pair of hosts gets DEFAULT_LINK. */
+  readonly links: readonly LabfileLink[];
   readonly networks: readonly LabfileNetwork[];
   readonly domains: readonly PlannedDomain[];
   /** Domains started once the lab is built, in Labfile order. */
@@ -80,6 +82,7 @@ export function planLabImport(current: CurrentLab, incoming: CheckedLabfile): La
     title: lab.title,
     description: lab.description,
     hosts,
+    links: lab.links,
     networks: lab.networks,
     domains,
     autostart: domains.filter((d) => d.autostart).map((d) => d.name),
@@ -101,15 +104,22 @@ const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? on
  *
  *   Two hosts, three guests
  *   Creates 2 hosts: host1 (4 CPUs, 1024 MiB), host2 (4 CPUs, 1024 MiB)
+ *   Links: host1 ↔ host2 (10 Mbit/s, 20 ms)          only when the Labfile sets any
  *   Networks: xenbr0 (bridge)
  *   Creates 3 domains:
  *     web on host1: 64 MiB, 1 vCPU, starts with the lab
  *   …
  */
+/** Links as one line of text: `host1 ↔ host2 (10 Mbit/s, 20 ms), …`. */
+export function describeLinks(links: readonly LabfileLink[]): string {
+  return links.map((l) => `${l.hosts[0]} ↔ ${l.hosts[1]} (${l.bandwidthMbps} Mbit/s, ${l.latencyMs} ms)`).join(', ');
+}
+
 export function describeLabImport(plan: LabImportPlan): string[] {
   const lines = [plan.title];
   if (plan.description !== '') lines.push(...plan.description.split('\n'));
   lines.push(`Creates ${count(plan.hosts.length, 'host')}: ${plan.hosts.map((h) => `${h.name} (${count(h.cpus, 'CPU')}, ${h.memoryMiB} MiB)`).join(', ')}`);
+  if (plan.links.length > 0) lines.push(`Links: ${describeLinks(plan.links)}`);
   lines.push(plan.networks.length === 0 ? 'Networks: none' : `Networks: ${plan.networks.map((n) => `${n.name} (${n.mode})`).join(', ')}`);
   if (plan.domains.length === 0) lines.push('Creates no domains');
   else {

@@ -4,21 +4,24 @@
  * throws one LabfileError whose message names the place: `domains[2].host: "host9" is not one of
  * the lab's hosts (host1, host2)`. The first problem found is the one reported.
  *
- * Unknown keys: at the top level they are errors; inside a host, network, domain or file they are
- * warnings, listed to the person and otherwise ignored. The top level holds whole sections: a
- * version that adds a section bumps LABFILE_VERSION, so an unknown one in a version-1 file is a
- * mistake, and a misspelt "domain" would otherwise open as a lab without its domains. Inside an
- * entry, an extra key (a note, a misspelt optional "autoStart") changes nothing that gets built,
- * but the person is told, with the key it most likely meant.
+ * Unknown keys: at the top level they are errors; inside a host, link, network, domain or file
+ * they are warnings, listed to the person and otherwise ignored. The top level holds whole
+ * sections, and a misspelt "domain" would otherwise open as a lab without its domains; a section
+ * added later either changes what a Labfile means (and bumps LABFILE_VERSION) or, like "links",
+ * is optional with a default that is what the lab did without it — then a virtlab from before it
+ * refuses the key by name instead of opening the lab without it. Inside an entry, an extra key
+ * (a note, a misspelt optional "autoStart") changes nothing that gets built, but the person is
+ * told, with the key it most likely meant.
  */
 import { closestKey, codePoints, describeValue, listWords, plainMessage, quoteText, childPath, utf8Length } from './text.ts';
 import { parseXlCfgMinimal, type ParseXlCfg, type XlCfgFacts } from './xlcfg-facts.ts';
 import {
-  DEFAULT_NETWORKS, DOM0_DIRS, LABFILE_VERSION, LINE_FORBIDDEN, MAX_CONFIG_CHARS, MAX_DESCRIPTION_CHARS, MAX_DOMAINS,
-  MAX_DOMAIN_MEMORY_MIB, MAX_FILE_CHARS, MAX_FILES, MAX_HOST_CPUS, MAX_HOST_MEMORY_MIB, MAX_HOSTS, MAX_LABFILE_BYTES,
-  MAX_NETWORKS, MAX_PATH_CHARS, MAX_TITLE_CHARS, MAX_TREE_CHARS, MAX_TREE_NODES, MAX_VCPUS, MIN_DOMAIN_MEMORY_MIB, MIN_HOST_MEMORY_MIB, NAME_PATTERN,
-  NETWORK_MODES, NETWORK_NAME_PATTERN, PATH_PATTERN, TEXT_FORBIDDEN, VISIBLE_PATTERN,
-  type Labfile, type LabfileDomain, type LabfileFile, type LabfileHost, type LabfileNetwork, type NetworkMode,
+  DEFAULT_LINK_LATENCY_MS, DEFAULT_LINK_MBPS, DEFAULT_NETWORKS, DOM0_DIRS, LABFILE_VERSION, LINE_FORBIDDEN, MAX_CONFIG_CHARS,
+  MAX_DESCRIPTION_CHARS, MAX_DOMAINS, MAX_DOMAIN_MEMORY_MIB, MAX_FILE_CHARS, MAX_FILES, MAX_HOST_CPUS, MAX_HOST_MEMORY_MIB, MAX_HOSTS,
+  MAX_LABFILE_BYTES, MAX_LINK_LATENCY_MS, MAX_LINK_MBPS, MAX_LINKS, MAX_NETWORKS, MAX_PATH_CHARS, MAX_TITLE_CHARS, MAX_TREE_CHARS,
+  MAX_TREE_NODES, MAX_VCPUS, MIN_DOMAIN_MEMORY_MIB, MIN_HOST_MEMORY_MIB, MIN_LINK_MBPS, NAME_PATTERN, NETWORK_MODES,
+  NETWORK_NAME_PATTERN, PATH_PATTERN, TEXT_FORBIDDEN, VISIBLE_PATTERN,
+  type Labfile, type LabfileDomain, type LabfileFile, type LabfileHost, type LabfileLink, type LabfileNetwork, type NetworkMode,
 } from './format.ts';
 
 export class LabfileError extends Error {
@@ -57,8 +60,9 @@ export const MAX_WARNINGS = 20;
 /** `$schema` is for editors and is dropped on reading; a URL of 2 KiB is already odd. */
 const MAX_SCHEMA_URL_CHARS = 2048;
 
-const TOP_KEYS = ['$schema', 'labfile', 'title', 'description', 'hosts', 'networks', 'domains', 'files'];
+const TOP_KEYS = ['$schema', 'labfile', 'title', 'description', 'hosts', 'links', 'networks', 'domains', 'files'];
 const HOST_KEYS = ['name', 'cpus', 'memoryMiB'];
+const LINK_KEYS = ['hosts', 'bandwidthMbps', 'latencyMs'];
 const NETWORK_KEYS = ['name', 'mode'];
 const DOMAIN_KEYS = ['name', 'host', 'autostart', 'config'];
 const FILE_KEYS = ['path', 'content'];
@@ -93,6 +97,13 @@ function list(v: unknown, path: string, max: number, what: string): readonly unk
 function integer(v: unknown, path: string, min: number, max: number, unit = ''): number {
   if (typeof v !== 'number' || !Number.isInteger(v)) fail(path, `must be a whole number${unit === '' ? '' : ` of ${unit}`}, not ${describeValue(v)}`);
   if (v < min || v > max) fail(path, `must be from ${min} to ${max}${unit === '' ? '' : ` ${unit}`} (found ${v})`);
+  return v;
+}
+
+/** Any number in range, fractions included (a bandwidth, a latency). */
+function number(v: unknown, path: string, min: number, max: number, unit: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, `must be a number of ${unit}, not ${describeValue(v)}`);
+  if (v < min || v > max) fail(path, `must be from ${min} to ${max} ${unit} (found ${v})`);
   return v;
 }
 
@@ -164,6 +175,9 @@ class Reader {
     if (hostList.length === 0) fail('hosts', 'is empty: a lab has at least one host');
     const hosts = unique(hostList.map((h, i) => this.host(h, `hosts[${i}]`)), 'hosts', 'host');
 
+    const rawLinks = get(o, 'links');
+    const links = rawLinks === undefined ? [] : this.links(list(rawLinks, 'links', MAX_LINKS, 'links'), hosts);
+
     const rawNetworks = get(o, 'networks');
     const networks = rawNetworks === undefined
       ? DEFAULT_NETWORKS
@@ -198,7 +212,7 @@ class Reader {
     const files = rawFiles === undefined ? [] : this.files(list(rawFiles, 'files', MAX_FILES, 'files'), domains);
 
     if (this.unlisted > 0) this.warnings.push({ path: '', message: `… and ${this.unlisted} more unknown keys, also ignored` });
-    return { labfile: { labfile: LABFILE_VERSION, title, description, hosts, networks, domains, files }, warnings: this.warnings, configs };
+    return { labfile: { labfile: LABFILE_VERSION, title, description, hosts, links, networks, domains, files }, warnings: this.warnings, configs };
   }
 
   private host(raw: unknown, path: string): LabfileHost {
@@ -210,6 +224,42 @@ class Reader {
       cpus: integer(required(o, 'cpus', path, whole), `${path}.cpus`, 1, MAX_HOST_CPUS),
       memoryMiB: integer(required(o, 'memoryMiB', path, whole), `${path}.memoryMiB`, MIN_HOST_MEMORY_MIB, MAX_HOST_MEMORY_MIB, 'MiB'),
     };
+  }
+
+  /** Links: two distinct hosts of the lab each, one link per pair (either order), values in the lab's bounds. */
+  private links(raw: readonly unknown[], hosts: readonly LabfileHost[]): LabfileLink[] {
+    const names = hosts.map((h) => h.name);
+    /** Each pair listed so far, as its two names sorted, and where. */
+    const pairs = new Map<string, number>();
+    return raw.map((entry, i): LabfileLink => {
+      const path = `links[${i}]`;
+      const o = object(entry, path, 'a link');
+      this.keys(o, path, LINK_KEYS, 'a link');
+      const at = `${path}.hosts`;
+      const ends = required(o, 'hosts', path, 'a link has hosts, the two it joins (bandwidthMbps and latencyMs are optional)');
+      if (!Array.isArray(ends) || ends.length !== 2) {
+        fail(at, `must be a list ([ … ]) of the two hosts the link joins, not ${Array.isArray(ends) ? `${ends.length} of them` : describeValue(ends)}`);
+      }
+      ends.forEach((end: unknown, j) => {
+        if (!names.includes(end as string)) {
+          const which = typeof end === 'string' ? quoteText(end) : describeValue(end);
+          fail(`${at}[${j}]`, `${which} is not one of the lab's hosts (${names.join(', ')})`);
+        }
+      });
+      const [a, b] = ends as [string, string];
+      if (a === b) fail(`${at}[1]`, `"${b}" is also ${at}[0]: a link joins two different hosts`);
+      const pair = a < b ? `${a}\n${b}` : `${b}\n${a}`;
+      const before = pairs.get(pair);
+      if (before !== undefined) fail(at, `${a} and ${b} are joined twice (also links[${before}]): two hosts have one link`);
+      pairs.set(pair, i);
+      const rawBandwidth = get(o, 'bandwidthMbps');
+      const rawLatency = get(o, 'latencyMs');
+      return {
+        hosts: [a, b],
+        bandwidthMbps: rawBandwidth === undefined ? DEFAULT_LINK_MBPS : number(rawBandwidth, `${path}.bandwidthMbps`, MIN_LINK_MBPS, MAX_LINK_MBPS, 'Mbit/s'),
+        latencyMs: rawLatency === undefined ? DEFAULT_LINK_LATENCY_MS : number(rawLatency, `${path}.latencyMs`, 0, MAX_LINK_LATENCY_MS, 'ms'),
+      };
+    });
   }
 
   private network(raw: unknown, path: string): LabfileNetwork {

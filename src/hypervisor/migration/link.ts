@@ -18,6 +18,8 @@ export const DEFAULT_LINK: LinkModel = { bandwidthBps: 1e9, latencyMs: 0.5 };
 /** Slowest and fastest links accepted: below 1 Mbit/s a 16 MiB guest takes minutes. */
 export const MIN_BANDWIDTH_BPS = 1e6;
 export const MAX_BANDWIDTH_BPS = 1e11;
+/** The longest one-way latency a link may be given, ms (Lab.setLink and the Labfile's links). */
+export const MAX_LATENCY_MS = 10_000;
 
 /**
  * How late the sender may be before the link counts as idle. Timers in a busy event loop fire

@@ -20,7 +20,7 @@ import type { VmLauncher } from '../../hypervisor/lab/backend.ts';
 import { Vfs } from '../../hypervisor/dom0/vfs.ts';
 import { provideLabfiles, type LabfileService, type OpenReport } from '../../hypervisor/dom0/lab-command.ts';
 import {
-  buildLab, DEFAULT_META, fillVfs, LABFILE_OPTIONS, LabBridgeError, labfileOf, prepareLab, readStoredLab, startDomains,
+  buildLab, DEFAULT_META, fillVfs, LABFILE_OPTIONS, LabBridgeError, labfileOf, labViewOf, prepareLab, readStoredLab, startDomains,
   storedLabOf, type LabMeta, type PreparedLab,
 } from '../../hypervisor/lab/labfile-bridge.ts';
 import { decodeLabLink, encodeLabLink, isLabLink, LabLinkError } from '../../hypervisor/labfile/link.ts';
@@ -89,10 +89,13 @@ export class LabSession {
 
   // ---- what the lab is -------------------------------------------------------------------------
 
-  /** The current lab as a Labfile; throws LabBridgeError naming what does not fit one. */
+  /**
+   * The current lab as a Labfile; throws LabBridgeError naming what does not fit one. It holds
+   * the links too, so a link slowed down is shared, exported and kept across reloads: setLink's
+   * change reaches the saver like any other (use() below), and the record differs.
+   */
   labfile(): Labfile {
-    const domains = this.lab.snapshot().domains.filter((d) => d.persistent);
-    return labfileOf({ hosts: this.lab.hosts, domains }, this.fs, this.meta);
+    return labfileOf(labViewOf(this.lab.snapshot()), this.fs, this.meta);
   }
 
   /**

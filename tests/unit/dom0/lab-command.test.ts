@@ -13,6 +13,7 @@ import { decodeLabLink, encodeLabLink } from '../../../src/hypervisor/labfile/li
 import { planLabImport } from '../../../src/hypervisor/labfile/plan.ts';
 import { parseLabfileText, readLabfile } from '../../../src/hypervisor/labfile/read.ts';
 import { parseXlCfg, type XlConfig } from '../../../src/hypervisor/xen/xlcfg.ts';
+import type { LinkSnapshot } from '../../../src/hypervisor/lab/lab.ts';
 import { FakeHost } from './fake-host.ts';
 import { counting, T0 } from './run.ts';
 import { Term } from './term.ts';
@@ -37,13 +38,15 @@ class RulesLab implements BuildableLab {
 }
 
 /** A LabfileService over the FakeHost the shell drives: what src/ui/share does over the Lab. */
-function service(host: FakeHost, fs: Vfs, meta: { value: LabMeta }): LabfileService & { built: RulesLab[] } {
+function service(host: FakeHost, fs: Vfs, meta: { value: LabMeta }): LabfileService & { built: RulesLab[]; links: LinkSnapshot[] } {
   const built: RulesLab[] = [];
+  const links: LinkSnapshot[] = [];
   return {
     built,
+    links,
     readOptions: LABFILE_OPTIONS,
     linkBase: () => BASE,
-    current: () => labfileOf({ hosts: host.hostList, domains: host.domains() }, fs, meta.value),
+    current: () => labfileOf({ hosts: host.hostList, domains: host.domains(), links }, fs, meta.value),
     plan: (checked) => planLabImport({ hosts: host.hostList, domains: host.domains() }, checked),
     async open(checked) {
       const prepared = prepareLab(checked, { random: counting(0x40) });
@@ -106,6 +109,12 @@ describe('lab show / export / link', () => {
       'Domains: web on host1 (autostart), db on host2',
       '2 domains, 1 started with the lab, 1 dom0 file',
     ]);
+  });
+
+  it('shows the links set away from the default', async () => {
+    const s = session();
+    s.svc.links.push({ hosts: ['host2', 'host1'], bandwidthBps: 1e7, latencyMs: 20 });
+    expect(await s.run('lab show')).toContain('Links: host1 ↔ host2 (10 Mbit/s, 20 ms)');
   });
 
   it('exports a Labfile to a dom0 file that reads back as the same lab', async () => {

@@ -509,7 +509,7 @@ describe('Lab: links between hosts', () => {
     expect(lab.link('host1', 'host2')).toEqual({ bandwidthBps: 1e9, latencyMs: 0.5 });
     expect(changes).toEqual([]);
     lab.setLink('host1', 'host2', { bandwidthBps: 1e7, latencyMs: 0 });
-    expect(changes).toEqual(['state']);
+    expect(changes).toEqual(['definition']);
   });
 
   it('a migration is paced to its hosts\' link unless it says otherwise; bandwidth changes reach it at once', async () => {

@@ -1,9 +1,11 @@
 /** lab/labfile-bridge.ts: the lab as a Labfile and back, the dom0 tree, the kept lab. */
 import { describe, expect, it } from 'vitest';
 import {
-  buildLab, configTextOf, fillVfs, IDENTITY_COMMENT, LABFILE_OPTIONS, LabBridgeError, labfileOf, prepareLab, readStoredLab, startDomains,
-  storedLabOf, vfsFiles, type BuildableLab, type LabView,
+  buildLab, configTextOf, fillVfs, IDENTITY_COMMENT, LABFILE_OPTIONS, LabBridgeError, labfileOf, labViewOf, prepareLab, readStoredLab,
+  startDomains, storedLabOf, vfsFiles, type BuildableLab, type LabView,
 } from '../../../src/hypervisor/lab/labfile-bridge.ts';
+import { decodeLabLink, encodeLabLink } from '../../../src/hypervisor/labfile/link.ts';
+import { DEFAULT_LINK } from '../../../src/hypervisor/migration/link.ts';
 import { Vfs, MAX_FILE_CHARS as VFS_MAX_FILE_CHARS, MAX_NODES, MAX_PATH_CHARS as VFS_MAX_PATH_CHARS, MAX_TOTAL_CHARS, DEFAULT_DIRS, MAX_DEPTH } from '../../../src/hypervisor/dom0/vfs.ts';
 import * as format from '../../../src/hypervisor/labfile/format.ts';
 import { parseLabfileText, readLabfile, writeLabfile } from '../../../src/hypervisor/labfile/read.ts';
@@ -52,7 +54,7 @@ describe('labfileOf: the lab as a Labfile', () => {
     fs.writeFile('/root/notes', 'ping web\n');
     const lab = labfileOf(view({ config: web, host: 'host2', autostart: true }), fs, { title: 'Net 101', description: 'Ping.' });
     expect(lab).toEqual({
-      labfile: 1, title: 'Net 101', description: 'Ping.', hosts: HOSTS, networks: [{ name: 'xenbr0', mode: 'bridge' }],
+      labfile: 1, title: 'Net 101', description: 'Ping.', hosts: HOSTS, links: [], networks: [{ name: 'xenbr0', mode: 'bridge' }],
       domains: [{ name: 'web', host: 'host2', autostart: true, config: serializeXlCfg(web) }],
       files: [{ path: '/etc/xen/xlexample.linux', content: expect.stringContaining('name = "example"') }, { path: '/root/notes', content: 'ping web\n' }],
     });
@@ -89,6 +91,21 @@ describe('labfileOf: the lab as a Labfile', () => {
     fs.writeFile('/etc/xen/db', withMac);
     const db = parseXlCfg(withMac, { random: counting(9) }).config;
     expect(configTextOf(db, fs)).toBe(`${withMac}\n${IDENTITY_COMMENT}\nuuid = "${db.uuid}"\n`);
+  });
+
+  it('keeps the links set away from the default, one per pair, in host order whatever the order given', () => {
+    const hosts = [...HOSTS, { name: 'host3', cpus: 1, memoryMiB: 64 }];
+    const links: LabView['links'] = [
+      { hosts: ['host3', 'host2'], bandwidthBps: 1e9, latencyMs: 5 },
+      { hosts: ['host1', 'host2'], ...DEFAULT_LINK },
+      { hosts: ['host3', 'host1'], bandwidthBps: 1e7, latencyMs: 20 },
+    ];
+    expect(labfileOf({ hosts, domains: [], links }, undefined).links).toEqual([
+      { hosts: ['host1', 'host3'], bandwidthMbps: 10, latencyMs: 20 },
+      { hosts: ['host2', 'host3'], bandwidthMbps: 1000, latencyMs: 5 },
+    ]);
+    expect(labfileOf({ hosts, domains: [], links: [...links].reverse() }, undefined).links).toEqual(labfileOf({ hosts, domains: [], links }, undefined).links);
+    expect(labfileOf({ hosts, domains: [] }, undefined).links).toEqual([]);
   });
 
   it("adds a network for each bridge a vif names", () => {
@@ -211,6 +228,68 @@ describe('prepareLab, fillVfs, buildLab, startDomains', () => {
     let built: Lab | undefined;
     expect(() => buildLab(refused, (h) => (built = make(h)))).toThrow(/^domain counter: unsupported configuration: 2 vCPUs/);
     expect(built!.snapshot().domains.map((d) => d.name)).toEqual(['web', 'db']); // the new lab, thrown away
+  });
+});
+
+describe('links: a lab slowed down stays slowed down', () => {
+  const images = { catalog: async () => ({ images: [{ name: 'linux' }, { name: 'counter' }] }) } as unknown as ImageSource;
+  const make = (hosts: readonly { name: string; cpus: number; memoryMiB: number }[]) => new Lab({ launcher: {} as VmLauncher, images, hosts });
+  const HOST3 = { name: 'host3', cpus: 1, memoryMiB: 64 };
+  /** sampleLab with a third host: some pairs slowed, some not. */
+  const threeHosts = () => {
+    const l = sampleLab();
+    l.hosts.push(HOST3);
+    return l;
+  };
+
+  it('builds the Labfile\'s links with setLink once the hosts exist, the pairs not listed at the default', () => {
+    const l = threeHosts();
+    l.links = [{ hosts: ['host3', 'host1'], bandwidthMbps: 10, latencyMs: 20 }, { hosts: ['host2', 'host3'], latencyMs: 100 }];
+    const prepared = prepareLab(readLabfile(l, LABFILE_OPTIONS));
+    expect(prepared.links).toEqual([
+      { hosts: ['host3', 'host1'], bandwidthBps: 1e7, latencyMs: 20 },
+      { hosts: ['host2', 'host3'], bandwidthBps: 1e9, latencyMs: 100 },
+    ]);
+    const lab = buildLab(prepared, make);
+    expect(lab.link('host1', 'host3')).toEqual({ bandwidthBps: 1e7, latencyMs: 20 });
+    expect(lab.link('host3', 'host2')).toEqual({ bandwidthBps: 1e9, latencyMs: 100 });
+    expect(lab.link('host1', 'host2')).toEqual(DEFAULT_LINK);
+    lab.dispose();
+  });
+
+  it('round-trips: lab → Labfile → file text → lab keeps a slowed link', () => {
+    const first = make([...HOSTS, HOST3]);
+    first.setLink('host2', 'host1', { bandwidthBps: 1e7, latencyMs: 20 });
+    first.setLink('host1', 'host3', { latencyMs: 0 });
+    const labfile = labfileOf(labViewOf(first.snapshot()), undefined);
+    expect(labfile.links).toEqual([
+      { hosts: ['host1', 'host2'], bandwidthMbps: 10, latencyMs: 20 },
+      { hosts: ['host1', 'host3'], bandwidthMbps: 1000, latencyMs: 0 },
+    ]);
+    const again = buildLab(prepareLab(parseLabfileText(writeLabfile(labfile, LABFILE_OPTIONS), LABFILE_OPTIONS)), make);
+    expect(again.snapshot().links).toEqual(first.snapshot().links);
+    expect(labfileOf(labViewOf(again.snapshot()), undefined)).toEqual(labfile);
+    first.dispose();
+    again.dispose();
+  });
+
+  it('carries a slowed link through a lab link (#lab=…)', async () => {
+    const first = make(HOSTS);
+    first.setLink('host1', 'host2', { bandwidthBps: 2.5e6, latencyMs: 500 });
+    const link = await encodeLabLink(labfileOf(labViewOf(first.snapshot()), undefined), LABFILE_OPTIONS);
+    const opened = buildLab(prepareLab(await decodeLabLink(link, LABFILE_OPTIONS)), make);
+    expect(opened.link('host2', 'host1')).toEqual({ bandwidthBps: 2.5e6, latencyMs: 500 });
+    first.dispose();
+    opened.dispose();
+  });
+
+  it('refuses to build links on a lab that cannot set them, and disposes it', () => {
+    const l = sampleLab();
+    l.links = [{ hosts: ['host1', 'host2'], bandwidthMbps: 10 }];
+    let disposed = false;
+    const domainsOnly: BuildableLab = { define: () => {}, start: async () => {}, dispose: () => { disposed = true; } };
+    expect(() => buildLab(prepareLab(readLabfile(l, LABFILE_OPTIONS)), () => domainsOnly)).toThrow(new LabBridgeError('link host1 ↔ host2: this lab has no links to set'));
+    expect(disposed).toBe(true);
   });
 });
 

@@ -1,7 +1,11 @@
 /** src/ui/share/persist.ts: one write per burst of changes, only when the lab changed, errors said once. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LabSaver, SAVE_DELAY_MS, type LabStorage } from '../../../src/ui/share/persist.ts';
-import { storedLabOf, type StoredLab } from '../../../src/hypervisor/lab/labfile-bridge.ts';
+import {
+  buildLab, labfileOf, labViewOf, prepareLab, readStoredLab, storedLabOf, type StoredLab,
+} from '../../../src/hypervisor/lab/labfile-bridge.ts';
+import { DEFAULT_LINK } from '../../../src/hypervisor/migration/link.ts';
+import { makeLab } from '../lab/fake-launcher.ts';
 
 function memory(fail?: () => Error) {
   const writes: StoredLab[] = [];
@@ -62,5 +66,39 @@ describe('LabSaver', () => {
       'This lab could not be saved in this browser: QuotaExceededError',
       'This lab could not be saved in this browser: QuotaExceededError',
     ]);
+  });
+});
+
+describe('LabSaver and the lab: a link change is kept', () => {
+  beforeEach(() => { vi.useFakeTimers(); });
+  afterEach(() => { vi.useRealTimers(); });
+
+  it('saves a link slowed down, and the lab read back has it', async () => {
+    const { storage, writes } = memory();
+    const { lab } = makeLab();
+    // As src/ui/share/session.svelte.ts wires them: every change but the metrics sample, and the Labfile of labViewOf(snapshot).
+    const saver = new LabSaver(storage, () => storedLabOf(JSON.stringify(labfileOf(labViewOf(lab.snapshot()), undefined)), [], Date.now()), (m) => { throw new Error(m); });
+    lab.onChange((kind) => { if (kind !== 'metrics') saver.changed(); });
+    await saver.flush();
+    expect(writes).toHaveLength(1);
+
+    lab.setLink('host2', 'host1', { bandwidthBps: 1e7 });
+    lab.setLink('host1', 'host2', { latencyMs: 20 });
+    await vi.advanceTimersByTimeAsync(SAVE_DELAY_MS);
+    expect(writes).toHaveLength(2);
+    expect(JSON.parse(writes[1].labfile).links).toEqual([{ hosts: ['host1', 'host2'], bandwidthMbps: 10, latencyMs: 20 }]);
+
+    const { checked } = readStoredLab(structuredClone(writes[1]));
+    const restored = buildLab(prepareLab(checked), (hosts) => makeLab({ hosts }).lab);
+    expect(restored.link('host1', 'host2')).toEqual({ bandwidthBps: 1e7, latencyMs: 20 });
+
+    // Back to the default: saved again, with no link listed.
+    lab.setLink('host1', 'host2', DEFAULT_LINK);
+    await vi.advanceTimersByTimeAsync(SAVE_DELAY_MS);
+    expect(writes).toHaveLength(3);
+    expect(JSON.parse(writes[2].labfile).links).toEqual([]);
+    saver.dispose();
+    lab.dispose();
+    restored.dispose();
   });
 });

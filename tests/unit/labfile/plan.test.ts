@@ -25,6 +25,7 @@ describe('planLabImport', () => {
       { name: 'host1', cpus: 4, memoryMiB: 1024, change: 'same', domains: ['web'], autostartMemoryMiB: 128 },
       { name: 'host2', cpus: 2, memoryMiB: 512, change: 'resized', domains: ['db', 'counter'], autostartMemoryMiB: 0 },
     ]);
+    expect(plan.links).toEqual([]);
     expect(plan.networks).toEqual([{ name: 'xenbr0', mode: 'bridge' }]);
     expect(plan.domains).toEqual([
       { name: 'web', host: 'host1', memoryMiB: 128, vcpus: 1, autostart: true, replaces: false },
@@ -91,6 +92,18 @@ describe('describeLabImport', () => {
       'Removes from the current lab: domain gone',
       'Warnings (these keys are ignored):',
       '  domains[1].note: not part of a domain, ignored',
+    ]);
+  });
+
+  it('lists the links a lab sets, after its hosts', () => {
+    const doc = sampleLab();
+    doc.links = [{ hosts: ['host2', 'host1'], bandwidthMbps: 10, latencyMs: 20 }];
+    const plan = planLabImport(freshLab, readLabfile(doc));
+    expect(plan.links).toEqual([{ hosts: ['host2', 'host1'], bandwidthMbps: 10, latencyMs: 20 }]);
+    expect(describeLabImport(plan).slice(3, 6)).toEqual([
+      'Creates 2 hosts: host1 (4 CPUs, 1024 MiB), host2 (2 CPUs, 512 MiB)',
+      'Links: host2 ↔ host1 (10 Mbit/s, 20 ms)',
+      'Networks: xenbr0 (bridge)',
     ]);
   });
 

@@ -46,10 +46,10 @@ describe('readLabfile: a valid lab', () => {
     expect(labfile.hosts[0]).not.toBe(input.hosts[0]);
   });
 
-  it('defaults: no description, xenbr0 bridge, no domains, no files', () => {
+  it('defaults: no description, no links set, xenbr0 bridge, no domains, no files', () => {
     const { labfile } = readLabfile({ labfile: 1, title: 'Bare', hosts: [{ name: 'h', cpus: 1, memoryMiB: 64 }] });
     expect(labfile).toEqual({
-      labfile: 1, title: 'Bare', description: '', hosts: [{ name: 'h', cpus: 1, memoryMiB: 64 }],
+      labfile: 1, title: 'Bare', description: '', hosts: [{ name: 'h', cpus: 1, memoryMiB: 64 }], links: [],
       networks: [{ name: 'xenbr0', mode: 'bridge' }], domains: [], files: [],
     });
   });
@@ -99,7 +99,7 @@ describe('readLabfile: versions', () => {
 describe('readLabfile: unknown keys', () => {
   it('refuses an unknown top-level key, suggesting the one meant', () => {
     const doc = lab((l) => { l.domain = l.domains; delete (l as Record<string, unknown>).domains; });
-    expect(message(doc)).toBe('domain: is not part of a Labfile (did you mean "domains"?); its parts are labfile, title, description, hosts, networks, domains, files');
+    expect(message(doc)).toBe('domain: is not part of a Labfile (did you mean "domains"?); its parts are labfile, title, description, hosts, links, networks, domains, files');
     expect(message(lab((l) => { l.author = 'me'; }))).toMatch(/^author: is not part of a Labfile; its parts are/);
   });
 
@@ -205,6 +205,73 @@ describe('readLabfile: hosts', () => {
 
   it('refuses two hosts of one name', () => {
     expect(message(lab((l) => { l.hosts[1].name = 'host1'; }))).toBe('hosts[1].name: "host1" is used twice (also hosts[0]): host names are unique');
+  });
+});
+
+describe('readLabfile: links', () => {
+  const link = (hosts: unknown, more: Record<string, unknown> = {}) => ({ hosts, ...more });
+
+  it('reads links, filling what an entry leaves out from the default link (1000 Mbit/s, 0.5 ms)', () => {
+    const { labfile, warnings } = readLabfile(lab((l) => {
+      l.links = [link(['host2', 'host1'], { bandwidthMbps: 10, latencyMs: 20 })];
+    }));
+    expect(warnings).toEqual([]);
+    expect(labfile.links).toEqual([{ hosts: ['host2', 'host1'], bandwidthMbps: 10, latencyMs: 20 }]);
+    expect(readLabfile(lab((l) => { l.links = [link(['host1', 'host2'], { latencyMs: 200 })]; })).labfile.links)
+      .toEqual([{ hosts: ['host1', 'host2'], bandwidthMbps: 1000, latencyMs: 200 }]);
+    expect(readLabfile(lab((l) => { l.links = [link(['host1', 'host2'], { bandwidthMbps: 2.5 })]; })).labfile.links)
+      .toEqual([{ hosts: ['host1', 'host2'], bandwidthMbps: 2.5, latencyMs: 0.5 }]);
+    expect(readLabfile(lab((l) => { l.links = []; })).labfile.links).toEqual([]);
+  });
+
+  it("takes the lab's own bounds: 1 to 100000 Mbit/s, 0 to 10000 ms, fractions allowed", () => {
+    const edges = readLabfile(lab((l) => {
+      l.hosts.push({ name: 'host3', cpus: 1, memoryMiB: 64 });
+      l.links = [link(['host1', 'host2'], { bandwidthMbps: 1, latencyMs: 0 }), link(['host1', 'host3'], { bandwidthMbps: 100000, latencyMs: 10000 })];
+    }));
+    expect(edges.labfile.links.map((k) => [k.bandwidthMbps, k.latencyMs])).toEqual([[1, 0], [100000, 10000]]);
+    const one = (more: Record<string, unknown>) => message(lab((l) => { l.links = [link(['host1', 'host2'], more)]; }));
+    expect(one({ bandwidthMbps: 0.5 })).toBe('links[0].bandwidthMbps: must be from 1 to 100000 Mbit/s (found 0.5)');
+    expect(one({ bandwidthMbps: 100001 })).toBe('links[0].bandwidthMbps: must be from 1 to 100000 Mbit/s (found 100001)');
+    expect(one({ latencyMs: -1 })).toBe('links[0].latencyMs: must be from 0 to 10000 ms (found -1)');
+    expect(one({ latencyMs: 10000.5 })).toBe('links[0].latencyMs: must be from 0 to 10000 ms (found 10000.5)');
+    expect(one({ bandwidthMbps: '10' })).toBe('links[0].bandwidthMbps: must be a number of Mbit/s, not the text "10"');
+    expect(one({ latencyMs: null })).toBe('links[0].latencyMs: must be a number of ms, not null');
+    expect(one({ latencyMs: 1e400 })).toBe('links[0].latencyMs: must be a number of ms, not Infinity');
+  });
+
+  it("joins two different hosts of the lab, named in the entry's hosts", () => {
+    const one = (hosts: unknown) => message(lab((l) => { l.links = [link(hosts)]; }));
+    expect(one(['host1', 'host9'])).toBe(`links[0].hosts[1]: "host9" is not one of the lab's hosts (host1, host2)`);
+    expect(one([2, 'host1'])).toBe(`links[0].hosts[0]: 2 is not one of the lab's hosts (host1, host2)`);
+    expect(one(['host1', 'host1'])).toBe('links[0].hosts[1]: "host1" is also links[0].hosts[0]: a link joins two different hosts');
+    expect(one(['host1'])).toBe('links[0].hosts: must be a list ([ … ]) of the two hosts the link joins, not 1 of them');
+    expect(one(['host1', 'host2', 'host1'])).toBe('links[0].hosts: must be a list ([ … ]) of the two hosts the link joins, not 3 of them');
+    expect(one('host1-host2')).toBe('links[0].hosts: must be a list ([ … ]) of the two hosts the link joins, not the text "host1-host2"');
+    expect(message(lab((l) => { l.links = [{ bandwidthMbps: 10 }]; })))
+      .toBe('links[0].hosts: missing: a link has hosts, the two it joins (bandwidthMbps and latencyMs are optional)');
+    expect(message(lab((l) => { l.links = ['host1-host2']; }))).toBe('links[0]: must be a link ({ … }), not the text "host1-host2"');
+  });
+
+  it('has one link per pair of hosts, whichever way round it is named', () => {
+    expect(message(lab((l) => { l.links = [link(['host1', 'host2'], { bandwidthMbps: 10 }), link(['host2', 'host1'], { latencyMs: 20 })]; })))
+      .toBe('links[1].hosts: host2 and host1 are joined twice (also links[0]): two hosts have one link');
+  });
+
+  it('is a list of at most 28 links, one per pair of 8 hosts', () => {
+    const pairs = (n: number) => hosts(n).flatMap((a, i) => hosts(n).slice(i + 1).map((b) => link([a.name, b.name], { bandwidthMbps: 10 })));
+    expect(readLabfile({ labfile: 1, title: 't', hosts: hosts(8), links: pairs(8) }).labfile.links).toHaveLength(28);
+    expect(message({ labfile: 1, title: 't', hosts: hosts(8), links: [...pairs(8), link(['h0', 'h1'])] })).toBe('links: 29 links: a lab has at most 28');
+    expect(message(lab((l) => { l.links = { 'host1 host2': { bandwidthMbps: 10 } }; }))).toBe('links: must be a list ([ … ]) of links, not an object');
+  });
+
+  it('lists an unknown key in a link as a warning, with the key it most likely meant', () => {
+    const { labfile, warnings } = readLabfile(lab((l) => { l.links = [link(['host1', 'host2'], { bandwidthBps: 1e7, note: 'slow on purpose' })]; }));
+    expect(labfile.links).toEqual([{ hosts: ['host1', 'host2'], bandwidthMbps: 1000, latencyMs: 0.5 }]);
+    expect(warnings).toEqual([
+      { path: 'links[0].bandwidthBps', message: 'links[0].bandwidthBps: not part of a link, ignored (did you mean "bandwidthMbps"?)' },
+      { path: 'links[0].note', message: 'links[0].note: not part of a link, ignored' },
+    ]);
   });
 });
 
@@ -359,7 +426,7 @@ describe('parseLabfileText and writeLabfile', () => {
     const first = readLabfile(sampleLab());
     const text = writeLabfile(first.labfile);
     expect(text.endsWith('}\n')).toBe(true);
-    expect(Object.keys(JSON.parse(text))).toEqual(['labfile', 'title', 'description', 'hosts', 'networks', 'domains', 'files']);
+    expect(Object.keys(JSON.parse(text))).toEqual(['labfile', 'title', 'description', 'hosts', 'links', 'networks', 'domains', 'files']);
     const again: CheckedLabfile = parseLabfileText(text);
     expect(again.labfile).toEqual(first.labfile);
     expect(writeLabfile(again.labfile, { compact: true })).not.toContain('\n  ');
@@ -398,7 +465,7 @@ describe('the name rule', () => {
   it('accepts exactly the names the lab itself accepts (lab/domain.ts)', () => {
     const names = ['web', 'a', 'A-1_b.c', 'x'.repeat(32), 'x'.repeat(33), '-a', '_a', '.a', 'a b', 'a/b', 'é', ''];
     for (const n of names) {
-      const lab: Labfile = { labfile: LABFILE_VERSION, title: 't', description: '', hosts: [{ name: 'h', cpus: 1, memoryMiB: 64 }], networks: [], domains: [{ name: n, host: 'h', autostart: false, config: cfg(n, 16) }], files: [] };
+      const lab: Labfile = { labfile: LABFILE_VERSION, title: 't', description: '', hosts: [{ name: 'h', cpus: 1, memoryMiB: 64 }], links: [], networks: [], domains: [{ name: n, host: 'h', autostart: false, config: cfg(n, 16) }], files: [] };
       let labOk = true;
       try { readLabfile(lab); } catch { labOk = false; }
       let domainOk = true;

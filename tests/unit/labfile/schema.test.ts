@@ -50,6 +50,10 @@ function schemaErrors(s: Schema, value: unknown, path = '$'): string[] {
       case 'pattern': if (typeof value === 'string' && !new RegExp(arg as string, 'u').test(value)) errors.push(`${path}: pattern`); break;
       case 'minItems': if (Array.isArray(value) && value.length < (arg as number)) errors.push(`${path}: too few`); break;
       case 'maxItems': if (Array.isArray(value) && value.length > (arg as number)) errors.push(`${path}: too many`); break;
+      case 'uniqueItems':
+        // Enough for the lists it is used on (host names): items equal as JSON are the same.
+        if (arg === true && Array.isArray(value) && new Set(value.map((v) => JSON.stringify(v))).size < value.length) errors.push(`${path}: not unique`);
+        break;
       case 'items': if (Array.isArray(value)) value.forEach((v, i) => errors.push(...schemaErrors(arg as Schema, v, `${path}[${i}]`))); break;
       case 'required':
         if (typeOf(value) === 'object') for (const k of arg as string[]) if (!Object.hasOwn(value as object, k)) errors.push(`${path}.${k}: required`);
@@ -101,6 +105,10 @@ describe('schemas/labfile.schema.json', () => {
     expect(defs.text.pattern).toBe(format.TEXT_PATTERN);
     expect(defs.name.pattern).toBe(format.NAME_PATTERN);
     expect(props.hosts).toMatchObject({ minItems: 1, maxItems: format.MAX_HOSTS });
+    expect(props.links).toMatchObject({ maxItems: format.MAX_LINKS, default: [] });
+    expect(defs.link.properties.hosts).toMatchObject({ minItems: 2, maxItems: 2, uniqueItems: true });
+    expect(defs.link.properties.bandwidthMbps).toMatchObject({ minimum: format.MIN_LINK_MBPS, maximum: format.MAX_LINK_MBPS, default: format.DEFAULT_LINK_MBPS });
+    expect(defs.link.properties.latencyMs).toMatchObject({ minimum: 0, maximum: format.MAX_LINK_LATENCY_MS, default: format.DEFAULT_LINK_LATENCY_MS });
     expect(props.networks).toMatchObject({ maxItems: format.MAX_NETWORKS, default: format.DEFAULT_NETWORKS });
     expect(props.domains.maxItems).toBe(format.MAX_DOMAINS);
     expect(props.files.maxItems).toBe(format.MAX_FILES);
@@ -133,6 +141,13 @@ describe('schemas/labfile.schema.json', () => {
       variant((l) => { l.networks = [{ name: 'x'.repeat(15), mode: 'isolated' }, { name: 'xenbr0', mode: 'nat' }]; }),
       variant((l) => { l.files = [{ path: ('/' + 'a'.repeat(50)).repeat(5), content: 'x'.repeat(65536) }, { path: '/root/.profile', content: '' }]; }),
       variant((l) => { l.domains = Array.from({ length: 32 }, (_, i) => ({ name: `d${i}`, host: 'host1', config: cfg(`d${i}`, 16) })); }),
+      variant((l) => { l.links = [{ hosts: ['host2', 'host1'], bandwidthMbps: 1, latencyMs: 10000 }]; }),
+      variant((l) => { l.links = [{ hosts: ['host1', 'host2'], bandwidthMbps: 100000, latencyMs: 0 }]; }),
+      variant((l) => { l.links = [{ hosts: ['host1', 'host2'], latencyMs: 0.25 }]; }),
+      variant((l) => {
+        l.hosts = Array.from({ length: 8 }, (_, i) => ({ name: i === 0 ? 'host1' : i === 1 ? 'host2' : `h${i}`, cpus: 4, memoryMiB: 1024 }));
+        l.links = l.hosts.flatMap((a, i) => l.hosts.slice(i + 1).map((b) => ({ hosts: [a.name, b.name], bandwidthMbps: 10 })));
+      }),
     ];
     for (const doc of accepted) {
       expect(validatorAccepts(doc)).toBe(true);
@@ -186,6 +201,18 @@ describe('schemas/labfile.schema.json', () => {
       ['long content', variant((l) => { l.files[0].content = 'x'.repeat(65537); })],
       ['file without content', variant((l) => { delete l.files[0].content; })],
       ['65 files', variant((l) => { l.files = Array.from({ length: 65 }, (_, i) => ({ path: `/f${i}`, content: '' })); })],
+      ['links not a list', variant((l) => { l.links = { hosts: ['host1', 'host2'] }; })],
+      ['29 links', variant((l) => { l.links = Array.from({ length: 29 }, () => ({ hosts: ['host1', 'host2'] })); })],
+      ['link without hosts', variant((l) => { l.links = [{ bandwidthMbps: 10 }]; })],
+      ['link of one host', variant((l) => { l.links = [{ hosts: ['host1'] }]; })],
+      ['link of three hosts', variant((l) => { l.links = [{ hosts: ['host1', 'host2', 'host1'] }]; })],
+      ['link from a host to itself', variant((l) => { l.links = [{ hosts: ['host1', 'host1'] }]; })],
+      ['link host a number', variant((l) => { l.links = [{ hosts: ['host1', 2] }]; })],
+      ['0.5 Mbit/s', variant((l) => { l.links = [{ hosts: ['host1', 'host2'], bandwidthMbps: 0.5 }]; })],
+      ['100001 Mbit/s', variant((l) => { l.links = [{ hosts: ['host1', 'host2'], bandwidthMbps: 100001 }]; })],
+      ['negative latency', variant((l) => { l.links = [{ hosts: ['host1', 'host2'], latencyMs: -1 }]; })],
+      ['latency over 10 s', variant((l) => { l.links = [{ hosts: ['host1', 'host2'], latencyMs: 10001 }]; })],
+      ['bandwidth as text', variant((l) => { l.links = [{ hosts: ['host1', 'host2'], bandwidthMbps: '10' }]; })],
     ];
     for (const [why, doc] of refused) {
       expect(validatorAccepts(doc), why).toBe(false);
@@ -203,6 +230,8 @@ describe('schemas/labfile.schema.json', () => {
       ['config is not xl.cfg', variant((l) => { l.domains[1].config = 'hello'; })],
       ['file over a domain config', variant((l) => { l.files[0].path = '/etc/xen/web'; })],
       ['path twice', variant((l) => { l.files.push({ path: '/root/README', content: '' }); })],
+      ['link to a missing host', variant((l) => { l.links = [{ hosts: ['host1', 'host9'] }]; })],
+      ['a pair linked twice, either way round', variant((l) => { l.links = [{ hosts: ['host1', 'host2'] }, { hosts: ['host2', 'host1'], latencyMs: 20 }]; })],
     ];
     for (const [why, doc] of beyond) {
       expect(validatorAccepts(doc), why).toBe(false);
@@ -211,8 +240,8 @@ describe('schemas/labfile.schema.json', () => {
   });
 
   it('allows unknown keys inside entries (the validator lists them as warnings)', () => {
-    const doc = variant((l) => { l.domains[0].note = 'web server'; });
+    const doc = variant((l) => { l.domains[0].note = 'web server'; l.links = [{ hosts: ['host1', 'host2'], bandwidth: 10 }]; });
     expect(schemaErrors(schema, doc)).toEqual([]);
-    expect(readLabfile(doc).warnings).toHaveLength(1);
+    expect(readLabfile(doc).warnings).toHaveLength(2);
   });
 });
