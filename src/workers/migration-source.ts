@@ -127,10 +127,10 @@ export class OutgoingMigration {
  * pause does (so that resume() works if the caller does not destroy it). A paused VM can be saved.
  * On failure the VM runs on as it was (savefile.ts resumes it).
  */
-export async function saveRunner(runner: VmRunner, domain: unknown): Promise<Uint8Array> {
+export async function saveRunner(runner: VmRunner, domain: unknown, paused = false): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   const wasPaused = runner.userPaused;
-  await saveVm(new RunnerSource(runner, sharedClock, true), (c) => { chunks.push(c); }, { domain });
+  await saveVm(new RunnerSource(runner, sharedClock, true), (c) => { chunks.push(c); }, { domain, paused });
   if (!wasPaused) runner.pause();
   runner.release();
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));

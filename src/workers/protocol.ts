@@ -112,7 +112,7 @@ export interface VmWorkerApi {
   /** Ask the guest agent (backend.ts RunningVm.requestShutdown). */
   requestShutdown(kind: GuestRequest, timeoutMs: number): Promise<boolean>;
   /** Hold the VM and write it as a save stream; it stays paused (user-paused: resume works). */
-  save(domain: unknown): Promise<Uint8Array>;
+  save(domain: unknown, paused?: boolean): Promise<Uint8Array>;
   /** Start migrating this VM out over `port`; progress and the result come through `report`. */
   migrate(port: MessagePort, opts: OutgoingOptions, report: (r: SourceReport) => void): void;
   /** Control the migration `migrate` started; answers whether it was done (cancel may be too late). */

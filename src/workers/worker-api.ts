@@ -98,9 +98,9 @@ export function createVmWorker(opts: WorkerApiOptions = {}): VmWorkerHost {
       return current().requestShutdown(kind, timeoutMs);
     },
 
-    async save(domain) {
+    async save(domain, paused = false) {
       notMigrating('save');
-      const bytes = await saveRunner(current(), domain);
+      const bytes = await saveRunner(current(), domain, paused);
       return Comlink.transfer(bytes, [bytes.buffer]);
     },
 

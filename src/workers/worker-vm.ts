@@ -138,7 +138,7 @@ export class WorkerVm implements RunningVm {
   requestShutdown(kind: GuestRequest, timeoutMs: number): Promise<boolean> {
     return this.call(() => this.api.requestShutdown(kind, timeoutMs));
   }
-  save(domain: unknown): Promise<Uint8Array> { return this.call(() => this.api.save(domain)); }
+  save(domain: unknown, paused = false): Promise<Uint8Array> { return this.call(() => this.api.save(domain, paused)); }
 
   destroy(): void {
     if (!this.alive) return;

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WorkerVmLauncher, type WorkerVm } from '../../src/workers/vm-client.ts';
 import type { MigrationJob, MigrationRequest, RunningVm, VmEvent, VmSink } from '../../src/hypervisor/lab/backend.ts';
 import type { MigrationEvent, MigrationInfo } from '../../src/hypervisor/migration/precopy.ts';
+import { StreamReader, type MigrationHeader } from '../../src/hypervisor/migration/stream.ts';
 import type { JobOptions } from '../../src/workers/migration-job.ts';
 import { MiB } from '../../src/hypervisor/machine/board.ts';
 import type { BootImages } from '../../src/hypervisor/vm.ts';
@@ -440,8 +441,12 @@ describe('launching paused (xl create -p, virsh start --paused)', () => {
 
   it('a save restored paused (virsh restore --paused) waits where it was saved, then counts on', async () => {
     const { launcher, con, vm } = await startCounter(4);
-    const bytes = await vm.save('name = "c"\n');
+    const bytes = await vm.save('name = "c"\n', true);
     vm.destroy();
+    // The image records the state to restore in (virsh save --paused): the lab reads it from the header.
+    let header: MigrationHeader | undefined;
+    new StreamReader({ header: (h) => { header = h; }, page: () => {}, zero: () => {}, state: () => {}, end: () => {} }).push(bytes);
+    expect(header).toMatchObject({ kind: 'save', paused: true, domain: 'name = "c"\n' });
     const n = lastCounter(con);
     const restored = await launcher.restore(bytes, 'c', con.sink, { paused: true });
     await sleep(300);

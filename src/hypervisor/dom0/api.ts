@@ -147,8 +147,12 @@ export interface Dom0Host {
   /** The downtime limit of the running migration, or of the next one (virsh migrate-setmaxdowntime). */
   setMaxDowntime(name: string, ms: number): Promise<void>;
   /** Write the domain's whole state as a save stream and shut it off (virsh save). */
-  save(name: string): Promise<Uint8Array>;
-  /** Run a domain again from a save stream (virsh restore), or hold it `paused`; resolves with its name. */
+  /** Save and shut off; `state` is what the image records to restore it in (default: as it is now). */
+  save(name: string, opts?: { state?: 'running' | 'paused' }): Promise<Uint8Array>;
+  /**
+   * Run a domain again from a save stream (virsh restore), in the state the image recorded unless
+   * `paused` says; resolves with its name.
+   */
   restore(stream: Uint8Array, opts?: { paused?: boolean }): Promise<string>;
 }
 

@@ -417,9 +417,16 @@ const SUBS: readonly Sub[] = [
   },
   {
     name: 'save', group: 'domain', help: 'save a domain state to a file', desc: 'Save the RAM state of a running domain and shut it off. The file gets a stub; the bytes are kept in this browser (the most recent save images).',
-    opts: [DOMAIN, { name: 'file', type: 'data', required: true, help: 'where to save the data' }],
+    opts: [
+      DOMAIN,
+      { name: 'file', type: 'data', required: true, help: 'where to save the data' },
+      { name: 'running', type: 'bool', help: 'set domain to be running on restore' },
+      { name: 'paused', type: 'bool', help: 'set domain to be paused on restore' },
+    ],
     offer: active,
     async run(v, o) {
+      const state = runState(v, o);
+      if (state === null) return false;
       const d = v.domain(o);
       if (!d) return false;
       const file = o.get('file') as string;
@@ -435,7 +442,7 @@ const SUBS: readonly Sub[] = [
       }
       let bytes: Uint8Array;
       try {
-        bytes = await v.host.save(d.name);
+        bytes = await v.host.save(d.name, { state });
       } catch (e) {
         return fail(asDom0Error(e).message);
       }
@@ -460,7 +467,8 @@ const SUBS: readonly Sub[] = [
     async run(v, o) {
       const file = o.get('file') as string;
       const { env } = v.ctx;
-      if (o.has('running') && o.has('paused')) { v.error("Options --running and --paused are mutually exclusive"); return false; }
+      const state = runState(v, o);
+      if (state === null) return false;
       const fail = (why: string) => { v.error(`Failed to restore domain from ${file}`); v.error(why); return false; };
       let text: string;
       try {
@@ -471,7 +479,7 @@ const SUBS: readonly Sub[] = [
       const stub = await readSaveStub(text, env.saves);
       if (!stub.ok) return fail(stub.reason);
       try {
-        await v.host.restore(stub.image.bytes, { paused: o.has('paused') });
+        await v.host.restore(stub.image.bytes, state === undefined ? {} : { paused: state === 'paused' });
       } catch (e) {
         return fail(asDom0Error(e).message);
       }
@@ -555,6 +563,15 @@ function statsFilter(o: Opts): (d: DomainInfo) => boolean {
     }
     return true;
   };
+}
+
+/**
+ * save / restore's --running and --paused: the state asked for, undefined for "as recorded", or
+ * null after libvirt's error when both are given.
+ */
+function runState(v: Virsh, o: Opts): 'running' | 'paused' | undefined | null {
+  if (o.has('running') && o.has('paused')) { v.error('Options --running and --paused are mutually exclusive'); return null; }
+  return o.has('running') ? 'running' : o.has('paused') ? 'paused' : undefined;
 }
 
 /** Read an xl.cfg file for define / create: its config (warnings printed), or libvirt's errors under `failed`. */

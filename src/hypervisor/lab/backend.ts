@@ -81,9 +81,10 @@ export interface RunningVm {
   requestShutdown(kind: GuestRequest, timeoutMs: number): Promise<boolean>;
   /**
    * Pause and write the whole machine as a save stream (migration/savefile.ts), for
-   * `virsh save`. The VM stays paused; the caller destroys it once the bytes are kept.
+   * `virsh save`, recording `paused` as the state to restore it in. The VM stays paused; the
+   * caller destroys it once the bytes are kept.
    */
-  save(domain: unknown): Promise<Uint8Array>;
+  save(domain: unknown, paused?: boolean): Promise<Uint8Array>;
   /** Stop at once, whatever the VM is doing (never waits for it). */
   destroy(): void;
   counters(): Promise<VmCounters>;

@@ -69,6 +69,6 @@ export class LabDom0Host implements Dom0Host {
   jobInfo(name: string): JobInfo | undefined { return this.lab.jobInfo(name); }
   async abortJob(name: string): Promise<void> { this.lab.abortJob(name); }
   async setMaxDowntime(name: string, ms: number): Promise<void> { this.lab.setMaxDowntime(name, ms); }
-  save(name: string): Promise<Uint8Array> { return this.lab.save(name); }
+  save(name: string, opts: { state?: 'running' | 'paused' } = {}): Promise<Uint8Array> { return this.lab.save(name, opts); }
   restore(stream: Uint8Array, opts: { paused?: boolean } = {}): Promise<string> { return this.lab.restore(stream, opts); }
 }

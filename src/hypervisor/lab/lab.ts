@@ -584,7 +584,11 @@ export class Lab {
    * virsh save: pause, write the whole machine as a save stream (the domain's xl.cfg in its
    * header), then release the VM: the domain is shut off. The caller keeps the bytes.
    */
-  async save(name: string): Promise<Uint8Array> {
+  /**
+   * virsh save: write the domain as a save stream and shut it off. The stream records the state
+   * to restore it in: `state` if given (virsh save --running / --paused), else paused if it is.
+   */
+  async save(name: string, { state }: { state?: 'running' | 'paused' } = {}): Promise<Uint8Array> {
     const d = this.domain(name);
     if (d.task) throw dom0Errors.busy(name, d.task);
     const inst = d.inst;
@@ -595,7 +599,7 @@ export class Lab {
     this.changed('state');
     let bytes: Uint8Array;
     try {
-      bytes = await inst.vm.save(serializeXlCfg(inst.config));
+      bytes = await inst.vm.save(serializeXlCfg(inst.config), (state ?? (d.state === 'paused' ? 'paused' : 'running')) === 'paused');
     } catch (e) {
       if (d.run !== run) throw dom0Errors.internal('the domain went away while it was saved');
       d.task = undefined;
@@ -608,11 +612,13 @@ export class Lab {
 
   /**
    * virsh restore: the domain named in the stream's header runs again where it was saved (its host
-   * if defined, else the roomiest; defined from the header's config if it was not), or is held
-   * paused there (`paused`: virsh restore --paused). Resolves with its name.
+   * if defined, else the roomiest; defined from the header's config if it was not), running or
+   * held paused as the stream recorded, unless `paused` says (virsh restore --running / --paused,
+   * xl restore [-p]). Resolves with its name.
    */
-  async restore(stream: Uint8Array, { paused = false }: { paused?: boolean } = {}): Promise<string> {
+  async restore(stream: Uint8Array, opts: { paused?: boolean } = {}): Promise<string> {
     const header = readHeader(stream);
+    const paused = opts.paused ?? header.paused === true;
     if (header.kind !== 'save') throw dom0Errors.internal('this is a live migration stream, not a save file');
     if (typeof header.domain !== 'string') throw dom0Errors.internal('the save file does not say which domain it holds');
     let config: XlConfig;

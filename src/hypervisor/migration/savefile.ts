@@ -24,7 +24,7 @@ export interface SaveResult {
 export async function saveVm(
   source: MigrationSource,
   write: (chunk: Uint8Array) => void | Promise<void>,
-  opts: { domain?: unknown; chunkBytes?: number } = {},
+  opts: { domain?: unknown; chunkBytes?: number; paused?: boolean } = {},
 ): Promise<SaveResult> {
   const blocker = source.migrationBlocker();
   if (blocker) throw new Error(blocker);
@@ -32,7 +32,7 @@ export async function saveVm(
   try {
     const w = new StreamWriter(opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
     const flush = async () => { for (const c of w.take()) await write(c); };
-    w.header(makeHeader('save', source.machine, opts.domain ?? null));
+    w.header(makeHeader('save', source.machine, opts.domain ?? null, opts.paused ?? false));
     const ram = source.ram();
     const words = ramWords(ram);
     const pages = pageCount(source.machine.ramBytes);

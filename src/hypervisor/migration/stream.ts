@@ -55,10 +55,15 @@ export interface MigrationHeader {
   readonly machine: Machine;
   /** The domain's configuration as the lab keeps it (lab/domain.ts DomainConfig), or null. */
   readonly domain: unknown;
+  /**
+   * A save stream's recorded run state, as libvirt records it in a save image: restored paused
+   * unless the restore says otherwise (virsh save --paused, or the domain was paused). Absent: running.
+   */
+  readonly paused?: boolean;
 }
 
-export function makeHeader(kind: StreamKind, machine: Machine, domain: unknown = null): MigrationHeader {
-  return { format: 'virtlab-migration', kind, pageSize: PAGE_SIZE, machine, domain };
+export function makeHeader(kind: StreamKind, machine: Machine, domain: unknown = null, paused = false): MigrationHeader {
+  return { format: 'virtlab-migration', kind, pageSize: PAGE_SIZE, machine, domain, ...(paused ? { paused } : {}) };
 }
 
 const VIRTIO_KINDS: readonly VirtioKind[] = ['block', 'net', 'console', 'entropy'];
@@ -71,6 +76,7 @@ export function checkHeader(value: unknown): MigrationHeader {
   if (h.format !== 'virtlab-migration') bad('is not a virtlab migration header');
   if (h.kind !== 'live' && h.kind !== 'save') bad('kind must be "live" or "save"');
   if (h.pageSize !== PAGE_SIZE) bad(`page size must be ${PAGE_SIZE}`);
+  if (h.paused !== undefined && typeof h.paused !== 'boolean') bad('paused must be true or false');
   const m = h.machine as Record<string, unknown> | null;
   if (typeof m !== 'object' || m === null) bad('has no machine description');
   const ramBytes = m!.ramBytes;
@@ -92,7 +98,7 @@ export function checkHeader(value: unknown): MigrationHeader {
   if (JSON.stringify(rebuilt) !== JSON.stringify({ ramBytes, harts: m!.harts, regions, virtio })) {
     bad('machine does not match this host\'s board layout');
   }
-  return { format: 'virtlab-migration', kind: h.kind as StreamKind, pageSize: PAGE_SIZE, machine: rebuilt, domain: h.domain ?? null };
+  return { ...makeHeader(h.kind as StreamKind, rebuilt, h.domain ?? null, h.paused === true) };
 }
 
 // ---- producer ------------------------------------------------------------------------------------

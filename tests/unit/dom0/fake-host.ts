@@ -127,8 +127,8 @@ export class FakeHost implements Dom0Host {
     this.calls.push(`setMaxDowntime ${name} ${ms}`);
   }
 
-  async save(name: string): Promise<Uint8Array> {
-    this.calls.push(`save ${name}`);
+  async save(name: string, { state }: { state?: 'running' | 'paused' } = {}): Promise<Uint8Array> {
+    this.calls.push(state ? `save --${state} ${name}` : `save ${name}`);
     this.stop(this.live(name));
     return new TextEncoder().encode(name);
   }

@@ -228,6 +228,15 @@ describe('dom0 on the lab: migrate, domjobinfo, domjobabort, save, restore', () 
     expect((await run(env, 'xl restore -p /root/web.chk')).status).toBe(0);
     expect(domain(lab, 'web').state).toBe('paused');
     expect((await run(env, 'virsh restore --running --paused /root/web.save')).err).toBe('error: Options --running and --paused are mutually exclusive\n');
+    // The image records the state to restore in: virsh save --paused, then a plain restore.
+    await run(env, 'virsh resume web');
+    expect((await run(env, 'virsh save --paused web /root/held.save')).status).toBe(0);
+    expect((await run(env, 'virsh restore /root/held.save')).status).toBe(0);
+    expect(domain(lab, 'web').state).toBe('paused');
+    expect((await run(env, 'virsh save --running web /root/run.save')).status).toBe(0);
+    expect((await run(env, 'virsh restore /root/run.save')).status).toBe(0);
+    expect(domain(lab, 'web').state).toBe('running');
+    expect((await run(env, 'virsh save --running --paused web /root/x.save')).err).toBe('error: Options --running and --paused are mutually exclusive\n');
   });
 
   it('a stub whose bytes are not kept (another browser, or no store across a reload) says so', async () => {

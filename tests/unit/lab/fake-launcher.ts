@@ -69,10 +69,10 @@ export class FakeVm implements RunningVm {
     if (this.agent === 'comply') setTimeout(() => this.exit({ kind }), 1);
     return this.agent !== 'ignore';
   }
-  async save(domain: unknown): Promise<Uint8Array> {
+  async save(domain: unknown, paused = false): Promise<Uint8Array> {
     this.state = 'paused';
     const w = new StreamWriter();
-    w.header(makeHeader('save', describeMachine({ ramBytes: this.spec.ramBytes, harts: this.spec.harts }), domain));
+    w.header(makeHeader('save', describeMachine({ ramBytes: this.spec.ramBytes, harts: this.spec.harts }), domain, paused));
     w.end();
     const chunks = w.take();
     const out = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));

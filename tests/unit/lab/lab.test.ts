@@ -588,6 +588,23 @@ describe('Lab: save and restore', () => {
     await expect(lab.restore(bytes)).rejects.toThrow("Requested operation is not valid: domain 'web' is already active");
   });
 
+  it('a save records the state to restore in: paused if it was, or as asked; restore may override', async () => {
+    const { lab, launcher } = makeLab();
+    lab.define(xl('web'));
+    await lab.start('web');
+    await lab.pause('web');
+    const paused = await lab.save('web');
+    await lab.restore(paused);
+    expect(domain(lab, 'web').state).toBe('paused');
+    expect(launcher.restored[0].paused).toBe(true);
+    const asRunning = await lab.save('web', { state: 'running' });
+    await lab.restore(asRunning);
+    expect(domain(lab, 'web').state).toBe('running');
+    const asPaused = await lab.save('web', { state: 'paused' });
+    await lab.restore(asPaused, { paused: false });
+    expect(domain(lab, 'web').state).toBe('running');
+  });
+
   it('restore --paused brings the domain back held where it was saved', async () => {
     const { lab, launcher } = makeLab();
     lab.define(xl('web'));

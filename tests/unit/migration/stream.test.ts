@@ -5,7 +5,7 @@
 import { describe, it, expect } from 'vitest';
 import { describeMachine, MiB } from '../../../src/hypervisor/machine/board.ts';
 import {
-  StreamWriter, StreamReader, StreamError, makeHeader, type StreamSink, type MigrationHeader,
+  StreamWriter, StreamReader, StreamError, makeHeader, checkHeader, type StreamSink, type MigrationHeader,
   MAX_STATE_BYTES, MAX_HEADER_BYTES, STREAM_MAGIC,
 } from '../../../src/hypervisor/migration/stream.ts';
 import { crc32 } from '../../../src/hypervisor/migration/crc32.ts';
@@ -193,6 +193,13 @@ describe('migration stream', () => {
     const moved = { ...machine, regions: machine.regions.map((r) => (r.name === 'uart0' ? { ...r, base: 0x2000_0000 } : r)) };
     refuse(headerBytes(makeHeader('live', moved)), /does not match this host's board layout/);
     refuse(headerBytes(makeHeader('live', { ...machine, ramBytes: 4096 * MiB })), /RAM/);
+    refuse(headerBytes({ ...makeHeader('save', machine), paused: 'yes' }), /paused must be true or false/);
+  });
+
+  it('a save header records the state to restore in: paused only when it says so', () => {
+    expect(checkHeader(makeHeader('save', machine, 'name = "a"\n', true))).toMatchObject({ kind: 'save', paused: true });
+    expect(checkHeader(makeHeader('save', machine, 'name = "a"\n')).paused).toBeUndefined();
+    expect(checkHeader({ ...makeHeader('save', machine), paused: false }).paused).toBeUndefined();
   });
 
   it('refuses a checksum mismatch (one flipped payload bit), and bytes after the end', () => {
