@@ -61,6 +61,11 @@ export interface DomainInfo {
   readonly config: XlConfig;
   /** What the lab is doing to it now (starting, migrating, saving, …), if anything. */
   readonly task?: DomainTask;
+  /**
+   * The guest stopped its machine and the domain is kept with its domid (on_poweroff / on_crash
+   * = preserve): it has shut down, unlike a domain `in shutdown` whose guest is still going down.
+   */
+  readonly halted?: boolean;
 }
 
 /** A guest image of the catalog (public/images/index.json). */

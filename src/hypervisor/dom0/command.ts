@@ -122,3 +122,34 @@ export function configPath(env: ShellEnv, file: string): string {
 export function errText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
+
+/** Wait `ms`, or less: `wake()` ends the wait early (a key, Ctrl-C). Resolves true when the time ran out. */
+export class Sleeper {
+  private wakeUp: (() => void) | undefined;
+  sleep(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => { this.wakeUp = undefined; resolve(true); }, ms);
+      this.wakeUp = () => { clearTimeout(t); this.wakeUp = undefined; resolve(false); };
+    });
+  }
+  wake(): void { this.wakeUp?.(); }
+}
+
+/**
+ * Look at `done` every `everyMs` until it holds (true) or Ctrl-C aborts the command (false): for
+ * commands that wait on a domain, as `xl shutdown -w` does.
+ */
+export async function pollUntil(ctx: CommandContext, done: () => boolean, everyMs = 100): Promise<boolean> {
+  const sleeper = new Sleeper();
+  const onAbort = () => sleeper.wake();
+  ctx.signal?.addEventListener('abort', onAbort);
+  try {
+    for (;;) {
+      if (done()) return true;
+      if (ctx.signal?.aborted) return false;
+      await sleeper.sleep(everyMs);
+    }
+  } finally {
+    ctx.signal?.removeEventListener('abort', onAbort);
+  }
+}

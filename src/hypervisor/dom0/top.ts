@@ -12,7 +12,7 @@
  * adds up its hosts' memory and CPUs, and MEM(%) is of that total.
  */
 import type { DomainInfo } from './api.ts';
-import { matching, type CommandContext, type Command, type ShellEnv } from './command.ts';
+import { matching, Sleeper, type CommandContext, type Command, type ShellEnv } from './command.ts';
 import type { Key } from './line-editor.ts';
 
 /** A quiet dom0 spends a small share of wall time on its own CPU: Domain-0's CPU time and CPU(%). */
@@ -288,18 +288,6 @@ function parseArgs(ctx: CommandContext, args: readonly string[]): Parsed {
     }
   }
   return { kind: 'run', opts };
-}
-
-/** Wait `ms`, or less: `wake()` ends the wait early (a key, Ctrl-C). Resolves true when the time ran out. */
-class Sleeper {
-  private wakeUp: (() => void) | undefined;
-  sleep(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => { this.wakeUp = undefined; resolve(true); }, ms);
-      this.wakeUp = () => { clearTimeout(t); this.wakeUp = undefined; resolve(false); };
-    });
-  }
-  wake(): void { this.wakeUp?.(); }
 }
 
 async function batch(ctx: CommandContext, opts: TopOptions): Promise<number> {

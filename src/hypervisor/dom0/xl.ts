@@ -4,7 +4,7 @@
  * but shut-off domain is invisible to it, as on Xen, and Domain-0 is always listed first.
  */
 import { asDom0Error, type DomainInfo, type DomainState } from './api.ts';
-import { completeDomain, completePath, configPath, errText, findDomain, matching, type Command, type CommandContext } from './command.ts';
+import { completeDomain, completePath, configPath, errText, findDomain, matching, pollUntil, type Command, type CommandContext } from './command.ts';
 import { readConfigFile } from './config-file.ts';
 import { formatSize, readSaveStub, saveStub } from './saves.ts';
 import { completeTop, dom0CpuSec, runTop } from './top.ts';
@@ -74,6 +74,24 @@ function simple(name: string, help: string, op: (ctx: CommandContext, d: DomainI
 function usage(ctx: CommandContext, s: Sub): number {
   ctx.err(`Usage: ${s.usage}\n\n${s.help}.\n\n`);
   return 1;
+}
+
+/**
+ * xl shutdown -w: wait until each domid has shut down (gone, shut off, or halted and preserved),
+ * telling of each as xl does; false if Ctrl-C stopped the wait (the shutdowns go on).
+ */
+async function waitForShutdowns(ctx: CommandContext, ids: readonly number[]): Promise<boolean> {
+  ctx.err(`Waiting for ${ids.length} domains\n`);
+  const pending = new Set(ids);
+  return pollUntil(ctx, () => {
+    for (const id of pending) {
+      const d = ctx.env.host.domains().find((x) => x.id === id);
+      if (d && !d.halted && d.state !== 'shut off' && d.state !== 'crashed') continue;
+      ctx.err(`Domain ${id} has been shut down, reason code 0\n`);
+      pending.delete(id);
+    }
+    return pending.size === 0;
+  });
 }
 
 async function attach(ctx: CommandContext, d: DomainInfo): Promise<number> {
@@ -169,25 +187,30 @@ const SUBS: readonly Sub[] = [
     },
   },
   {
-    name: 'shutdown', help: 'Issue a shutdown signal to a domain', usage: 'xl shutdown [options] <-a|Domain>\n\n-a                      Shutdown all guest domains.',
+    name: 'shutdown', help: 'Issue a shutdown signal to a domain', usage: 'xl shutdown [options] <-a|Domain>\n\n-a                      Shutdown all guest domains.\n-w                      Wait for guest(s) to complete shutdown.',
     async run(ctx, args) {
       const all = args.includes('-a');
-      const rest = args.filter((a) => a !== '-a');
+      const wait = args.includes('-w');
+      const rest = args.filter((a) => a !== '-a' && a !== '-w');
       if (rest.some((a) => a.startsWith('-'))) { ctx.err(`xl shutdown: option '${rest.find((a) => a.startsWith('-'))}' is not supported in this lab\n`); return 1; }
       if (all ? rest.length !== 0 : rest.length !== 1) return usage(ctx, this);
       const targets = all ? ctx.env.host.domains().filter((d) => d.id !== undefined) : [find(ctx, rest[0])];
       let status = 0;
+      const asked: number[] = [];
       for (const d of targets) {
         if (!d) return 1;
         ctx.err(`Shutting down domain ${d.id}\n`);
         try {
           if ((await ctx.env.host.shutdown(d.name)) === 'ignored') {
             ctx.err(`warning: the guest did not respond to the shutdown request; domain ${d.id} ('${d.name}') is still running (xl destroy ${d.name} forces it off)\n`);
+          } else {
+            asked.push(d.id!);
           }
         } catch (e) {
           status = libxlError(ctx, e);
         }
       }
+      if (wait && asked.length > 0 && !(await waitForShutdowns(ctx, asked))) return 1;
       return status;
     },
   },

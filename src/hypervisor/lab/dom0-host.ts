@@ -34,6 +34,7 @@ export class LabDom0Host implements Dom0Host {
       mips: d.id === undefined ? 0 : d.metrics.mips,
       instructions: d.id === undefined ? 0 : d.metrics.instructions,
       ...(d.task ? { task: d.task } : {}),
+      ...(d.halted ? { halted: true } : {}),
     }));
   }
 

@@ -239,6 +239,21 @@ describe('dom0 on the lab: migrate, domjobinfo, domjobabort, save, restore', () 
     expect((await run(env, 'virsh save --running --paused web /root/x.save')).err).toBe('error: Options --running and --paused are mutually exclusive\n');
   });
 
+  it('xl shutdown -w returns once the guest has shut down; Ctrl-C stops the wait, not the shutdown', async () => {
+    const { env, lab, vms } = await running();
+    vms[0].agent = 'comply'; // powers off a moment after it is asked
+    expect(await run(env, 'xl shutdown -w web')).toEqual({
+      out: '', err: 'Shutting down domain 1\nWaiting for 1 domains\nDomain 1 has been shut down, reason code 0\n', status: 0,
+    });
+    expect(domain(lab, 'web').state).toBe('shut off');
+    await run(env, 'virsh start web');
+    const abort = new AbortController();
+    const waiting = run(env, 'xl shutdown -w web', '', abort.signal); // the agent acknowledges, the guest stays up
+    await settle();
+    abort.abort();
+    expect(await waiting).toEqual({ out: '', err: 'Shutting down domain 2\nWaiting for 1 domains\n', status: 1 });
+  });
+
   it('a stub whose bytes are not kept (another browser, or no store across a reload) says so', async () => {
     const { env } = await running();
     await run(env, 'virsh save web /root/web.save');

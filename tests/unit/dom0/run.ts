@@ -37,12 +37,12 @@ export function makeEnv(host = new FakeHost(), fs = Vfs.withDefaults({ now: () =
   return env;
 }
 
-export async function run(env: ShellEnv, line: string, stdin = ''): Promise<{ out: string; err: string; status: number }> {
+export async function run(env: ShellEnv, line: string, stdin = '', signal?: AbortSignal): Promise<{ out: string; err: string; status: number }> {
   const words = tokenize(line)!.map((t) => (t.t === 'word' ? t.word.text : t.op));
   const cmd = COMMANDS.find((c) => c.name === words[0]);
   if (!cmd) throw new Error(`no command ${words[0]}`);
   let out = '';
   let err = '';
-  const status = await cmd.run({ args: words.slice(1), stdin, out: (s) => { out += s; }, err: (s) => { err += s; }, env });
+  const status = await cmd.run({ args: words.slice(1), stdin, out: (s) => { out += s; }, err: (s) => { err += s; }, env, signal });
   return { out, err, status };
 }
