@@ -41,6 +41,26 @@ const DOMAIN: OptDef = { name: 'domain', type: 'data', required: true, help: 'do
 const active = (d: DomainInfo) => d.id !== undefined;
 const inactive = (d: DomainInfo) => d.id === undefined;
 
+/**
+ * shutdown / reboot --mode: libvirt's list of ways to ask the guest. The lab asks through the
+ * guest agent, which is also what Xen's paravirtual shutdown amounts to here.
+ */
+const MODE: OptDef = { name: 'mode', type: 'string', help: 'shutdown mode: agent or paravirt (the lab asks the guest agent; acpi, initctl and signal are not modelled)' };
+const MODES = ['acpi', 'agent', 'initctl', 'signal', 'paravirt'];
+const LAB_MODES = ['agent', 'paravirt'];
+
+/** True if --mode is absent or names a way the lab has; else libvirt's error, and false. */
+function modeOk(v: Virsh, o: Opts): boolean {
+  const mode = o.get('mode');
+  if (mode === undefined) return true;
+  const modes = String(mode).split(',').map((m) => m.trim());
+  const unknown = modes.find((m) => !MODES.includes(m));
+  if (unknown !== undefined) { v.error(`Unknown mode ${unknown} value, expecting 'acpi', 'agent', 'initctl', 'signal' or 'paravirt'`); return false; }
+  if (modes.some((m) => LAB_MODES.includes(m))) return true;
+  v.error(`argument unsupported: mode ${modes.join(',')} is not supported in this lab: its guests are asked through their guest agent (--mode agent)`);
+  return false;
+}
+
 /** libvirt's vshTable: every column left-aligned, one space before each cell, two after the widest. */
 export function vshTable(header: readonly string[], rows: readonly (readonly string[])[], withHeader = true): string {
   const all = withHeader ? [header, ...rows] : rows;
@@ -257,12 +277,12 @@ const SUBS: readonly Sub[] = [
     },
   },
   {
-    name: 'shutdown', group: 'domain', help: 'gracefully shutdown a domain', desc: 'Run shutdown in the target domain.', opts: [DOMAIN], offer: active,
-    run: (v, o) => v.ask(o, 'shutdown', 'shutdown', (n) => `virsh destroy ${n} forces it off`),
+    name: 'shutdown', group: 'domain', help: 'gracefully shutdown a domain', desc: 'Run shutdown in the target domain.', opts: [DOMAIN, MODE], offer: active,
+    run: (v, o) => modeOk(v, o) && v.ask(o, 'shutdown', 'shutdown', (n) => `virsh destroy ${n} forces it off`),
   },
   {
-    name: 'reboot', group: 'domain', help: 'reboot a domain', desc: 'Run a reboot command in the target domain (through its guest agent).', opts: [DOMAIN], offer: active,
-    run: (v, o) => v.ask(o, 'reboot', 'rebooted', (n) => `virsh reset ${n} forces a reboot`),
+    name: 'reboot', group: 'domain', help: 'reboot a domain', desc: 'Run a reboot command in the target domain (through its guest agent).', opts: [DOMAIN, MODE], offer: active,
+    run: (v, o) => modeOk(v, o) && v.ask(o, 'reboot', 'rebooted', (n) => `virsh reset ${n} forces a reboot`),
   },
   {
     name: 'reset', group: 'domain', help: 'reset a domain', desc: 'Reset the target domain as if by power button (at once, without asking the guest).', opts: [DOMAIN], offer: active,

@@ -166,6 +166,18 @@ describe('virsh dumpxml', () => {
 });
 
 describe('virsh lifecycle', () => {
+  it('shutdown and reboot take --mode agent (or paravirt); other modes are refused in libvirt\'s words', async () => {
+    const env = lab();
+    expect((await run(env, 'virsh reboot --mode agent chef')).out).toBe("Domain 'chef' is being rebooted\n\n");
+    expect(await run(env, 'virsh shutdown chef --mode acpi')).toEqual({
+      out: '\n', err: 'error: argument unsupported: mode acpi is not supported in this lab: its guests are asked through their guest agent (--mode agent)\n', status: 1,
+    });
+    expect((await run(env, 'virsh shutdown chef --mode bogus')).err).toBe("error: Unknown mode bogus value, expecting 'acpi', 'agent', 'initctl', 'signal' or 'paravirt'\n");
+    expect(env.host.calls).toEqual(['reboot chef']);
+    expect((await run(env, 'virsh shutdown --mode acpi,paravirt chef')).out).toBe("Domain 'chef' is being shutdown\n\n");
+    expect(env.host.recs.get('chef')!.state).toBe('shut off');
+  });
+
   it('start --paused leaves the new domain paused', async () => {
     const env = lab();
     expect(await run(env, 'virsh start --paused web')).toEqual({ out: "Domain 'web' started\n\n", err: '', status: 0 });
