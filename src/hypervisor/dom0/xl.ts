@@ -76,18 +76,23 @@ function usage(ctx: CommandContext, s: Sub): number {
   return 1;
 }
 
+/** Xen's shutdown reason codes (SHUTDOWN_poweroff, SHUTDOWN_reboot), as xl prints them. */
+const REASON_POWEROFF = 0;
+const REASON_REBOOT = 1;
+
 /**
- * xl shutdown -w: wait until each domid has shut down (gone, shut off, or halted and preserved),
- * telling of each as xl does; false if Ctrl-C stopped the wait (the shutdowns go on).
+ * xl shutdown -w / xl reboot -w: wait until each domid has shut down (gone — a reboot restarts
+ * the domain with a new domid —, shut off, or halted and preserved), telling of each as xl does;
+ * false if Ctrl-C stopped the wait (the shutdowns go on).
  */
-async function waitForShutdowns(ctx: CommandContext, ids: readonly number[]): Promise<boolean> {
+async function waitForShutdowns(ctx: CommandContext, ids: readonly number[], reason: number): Promise<boolean> {
   ctx.err(`Waiting for ${ids.length} domains\n`);
   const pending = new Set(ids);
   return pollUntil(ctx, () => {
     for (const id of pending) {
       const d = ctx.env.host.domains().find((x) => x.id === id);
       if (d && !d.halted && d.state !== 'shut off' && d.state !== 'crashed') continue;
-      ctx.err(`Domain ${id} has been shut down, reason code 0\n`);
+      ctx.err(`Domain ${id} has been shut down, reason code ${reason}\n`);
       pending.delete(id);
     }
     return pending.size === 0;
@@ -210,16 +215,17 @@ const SUBS: readonly Sub[] = [
           status = libxlError(ctx, e);
         }
       }
-      if (wait && asked.length > 0 && !(await waitForShutdowns(ctx, asked))) return 1;
+      if (wait && asked.length > 0 && !(await waitForShutdowns(ctx, asked, REASON_POWEROFF))) return 1;
       return status;
     },
   },
   {
     name: 'reboot', help: 'Issue a reboot signal to a domain',
-    usage: 'xl reboot [options] <Domain>\n\n-F                      Fallback to a reset of the machine if the guest does not respond.',
+    usage: 'xl reboot [options] <Domain>\n\n-F                      Fallback to a reset of the machine if the guest does not respond.\n-w                      Wait for guest(s) to complete reboot.',
     async run(ctx, args) {
       const fallback = args.includes('-F');
-      const rest = args.filter((a) => a !== '-F');
+      const wait = args.includes('-w');
+      const rest = args.filter((a) => a !== '-F' && a !== '-w');
       if (rest.some((a) => a.startsWith('-'))) { ctx.err(`xl reboot: option '${rest.find((a) => a.startsWith('-'))}' is not supported in this lab\n`); return 1; }
       if (rest.length !== 1) return usage(ctx, this);
       const d = find(ctx, rest[0]);
@@ -233,8 +239,9 @@ const SUBS: readonly Sub[] = [
           }
           ctx.err(`The guest did not respond: resetting domain ${d.id}\n`);
           await ctx.env.host.reset(d.name);
+          return 0;
         }
-        return 0;
+        return wait && !(await waitForShutdowns(ctx, [d.id!], REASON_REBOOT)) ? 1 : 0;
       } catch (e) {
         return libxlError(ctx, e);
       }

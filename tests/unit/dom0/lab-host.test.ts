@@ -247,11 +247,18 @@ describe('dom0 on the lab: migrate, domjobinfo, domjobabort, save, restore', () 
     });
     expect(domain(lab, 'web').state).toBe('shut off');
     await run(env, 'virsh start web');
+    vms[1].agent = 'comply'; // reboots a moment after it is asked: on_reboot = restart, a new domid
+    expect(await run(env, 'xl reboot -w web')).toEqual({
+      out: '', err: 'Rebooting domain 2\nWaiting for 1 domains\nDomain 2 has been shut down, reason code 1\n', status: 0,
+    });
+    expect(domain(lab, 'web')).toMatchObject({ state: 'running', id: 3 });
+    await run(env, 'virsh destroy web');
+    await run(env, 'virsh start web');
     const abort = new AbortController();
     const waiting = run(env, 'xl shutdown -w web', '', abort.signal); // the agent acknowledges, the guest stays up
     await settle();
     abort.abort();
-    expect(await waiting).toEqual({ out: '', err: 'Shutting down domain 2\nWaiting for 1 domains\n', status: 1 });
+    expect(await waiting).toEqual({ out: '', err: 'Shutting down domain 4\nWaiting for 1 domains\n', status: 1 });
   });
 
   it('a stub whose bytes are not kept (another browser, or no store across a reload) says so', async () => {
